@@ -1,0 +1,2 @@
+/** Failure modes as data and the Reactor operators that apply them. No Spring. */
+package dev.tollgate.fallback;

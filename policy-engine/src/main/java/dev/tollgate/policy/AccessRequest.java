@@ -1,0 +1,26 @@
+package dev.tollgate.policy;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One question to the policy engine: may {@code principal} do {@code action} on {@code resource} in {@code tenant} now?
+ *
+ * @param tenant    the tenant whose policy set decides (the gateway has already checked it agrees with the principal)
+ * @param principal the verified workload
+ * @param action    an HTTP method ({@code GET}) or a named action
+ * @param resource  the resource path ({@code /orders/42})
+ * @param headers   selected request headers, lower-case names
+ * @param query     query parameters (first value of each)
+ * @param context   further attributes: route id, environment, task or change-ticket claims
+ * @param time      the instant of the request; the engine never reads a clock of its own on this path
+ */
+public record AccessRequest(String tenant, Principal principal, String action, String resource,
+                            Map<String, String> headers, Map<String, String> query,
+                            Map<String, Object> context, Instant time) {
+    public AccessRequest {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        query = query == null ? Map.of() : Map.copyOf(query);
+        context = context == null ? Map.of() : Map.copyOf(context);
+    }
+}
