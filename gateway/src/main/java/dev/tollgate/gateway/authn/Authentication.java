@@ -1,0 +1,18 @@
+package dev.tollgate.gateway.authn;
+
+import dev.tollgate.policy.Principal;
+import java.time.Instant;
+
+/**
+ * A request's proven identity: the principal plus references to the credentials that proved it (for the decision
+ * log and for revocation), never the credentials themselves.
+ *
+ * @param tokenHash          hex SHA-256 of the presented token, or {@code null} without a token
+ * @param jti                the token's {@code jti}, or {@code null}
+ * @param jkt                thumbprint of the DPoP key the token is bound to, or {@code null}
+ * @param x5t                SHA-256 thumbprint of the client certificate, or {@code null} without mTLS
+ * @param credentialExpiry   when the earliest credential expires; nothing derived from this request may outlive it
+ */
+public record Authentication(Principal principal, String tokenHash, String jti, String jkt, String x5t,
+                             Instant credentialExpiry) {
+}

@@ -1,0 +1,77 @@
+package dev.tollgate.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Global settings under {@code tollgate.*}. Per-route settings are the {@code Tollgate} filter's arguments.
+ * Every setting is documented in {@code gateway/CONFIGURATION.md}.
+ */
+@ConfigurationProperties("tollgate")
+public record TollgateProperties(Tls tls, Policies policies, DecisionLogSettings decisionLog, Limits limits) {
+
+    public TollgateProperties {
+        tls = tls == null ? new Tls(null, null, null, null) : tls;
+        policies = policies == null ? new Policies(null, null) : policies;
+        decisionLog = decisionLog == null ? new DecisionLogSettings(null, null) : decisionLog;
+        limits = limits == null ? new Limits(null, null) : limits;
+    }
+
+    /**
+     * The HTTPS listener ({@code server.port}).
+     *
+     * @param certificate PEM certificate chain of the gateway
+     * @param privateKey  PEM (PKCS#8) private key of the gateway
+     * @param clientAuth  {@code need}: the handshake requires a client certificate; {@code want}: optional, routes
+     *                    that require mTLS answer 401 without one
+     * @param provider    {@code auto} (OpenSSL/BoringSSL when available, else the JDK), {@code openssl} or {@code jdk}
+     */
+    public record Tls(Path certificate, Path privateKey, ClientAuth clientAuth, String provider) {
+        public Tls {
+            clientAuth = clientAuth == null ? ClientAuth.NEED : clientAuth;
+            provider = provider == null ? "auto" : provider;
+        }
+    }
+
+    public enum ClientAuth { NEED, WANT }
+
+    /**
+     * @param directory where tenant policy documents live
+     * @param watch     reload when files change (the last good revision stays if a change is invalid)
+     */
+    public record Policies(Path directory, Boolean watch) {
+        public Policies {
+            directory = directory == null ? Path.of("config/policies") : directory;
+            watch = watch == null ? Boolean.TRUE : watch;
+        }
+    }
+
+    /**
+     * @param path     JSON-lines file, or {@code -} for standard output
+     * @param capacity events buffered between request threads and the writer
+     */
+    public record DecisionLogSettings(String path, Integer capacity) {
+        public DecisionLogSettings {
+            path = path == null ? "logs/decisions.jsonl" : path;
+            capacity = capacity == null ? 65_536 : capacity;
+        }
+    }
+
+    /**
+     * Bounds on what a client controls.
+     *
+     * @param maxTokenBytes largest {@code Authorization} credential accepted
+     * @param maxProofBytes largest {@code DPoP} proof accepted
+     */
+    public record Limits(Integer maxTokenBytes, Integer maxProofBytes) {
+        public Limits {
+            maxTokenBytes = maxTokenBytes == null ? 8192 : maxTokenBytes;
+            maxProofBytes = maxProofBytes == null ? 4096 : maxProofBytes;
+        }
+    }
+
+    static Duration orDefault(Duration d, Duration def) {
+        return d == null ? def : d;
+    }
+}

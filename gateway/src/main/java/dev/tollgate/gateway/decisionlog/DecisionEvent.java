@@ -1,0 +1,20 @@
+package dev.tollgate.gateway.decisionlog;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One line of the decision log: what was asked, who asked, what was decided and why. Credentials appear only as
+ * references (token hash, jti, DPoP key thumbprint, certificate thumbprint), never raw.
+ *
+ * @param effect       {@code ALLOW}, {@code DENY} or {@code ERROR}
+ * @param reason       stable code of what decided ({@code policy.permit}, {@code token.expired}, {@code tenant.mismatch})
+ * @param failureMode  the failure mode taken when a dependency was down ({@code null} when none)
+ * @param cache        where the decision came from: {@code L1}, {@code L2}, {@code MISS}, or {@code null} when no policy ran
+ */
+public record DecisionEvent(String decisionId, Instant time, String route, String tenant, String principal,
+                            String trustDomain, String method, String path, String effect, int status, String reason,
+                            List<String> decidingRules, String revision, List<String> credentials, String tokenHash,
+                            String jti, String jkt, String x5t, String failureMode, boolean degraded, String cache,
+                            long latencyMicros) {
+}

@@ -1,0 +1,54 @@
+package dev.tollgate.gateway.decisionlog;
+
+import java.io.StringWriter;
+import java.util.List;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+
+/** Encodes a {@link DecisionEvent} as one line of JSON (Jackson's streaming generator: no reflection, no tree). */
+public final class DecisionEventEncoder {
+
+    private final JsonFactory factory = JsonFactory.builder().build();
+
+    public String encode(DecisionEvent e) {
+        StringWriter out = new StringWriter(384);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("decision_id", e.decisionId());
+            g.writeStringProperty("time", e.time().toString());
+            g.writeStringProperty("route", e.route());
+            g.writeStringProperty("tenant", e.tenant());
+            g.writeStringProperty("principal", e.principal());
+            g.writeStringProperty("trust_domain", e.trustDomain());
+            g.writeStringProperty("method", e.method());
+            g.writeStringProperty("path", e.path());
+            g.writeStringProperty("effect", e.effect());
+            g.writeNumberProperty("status", e.status());
+            g.writeStringProperty("reason", e.reason());
+            writeList(g, "deciding_rules", e.decidingRules());
+            g.writeStringProperty("revision", e.revision());
+            writeList(g, "credentials", e.credentials());
+            g.writeStringProperty("token_sha256", e.tokenHash());
+            g.writeStringProperty("jti", e.jti());
+            g.writeStringProperty("jkt", e.jkt());
+            g.writeStringProperty("x5t_s256", e.x5t());
+            g.writeStringProperty("failure_mode", e.failureMode());
+            g.writeBooleanProperty("degraded", e.degraded());
+            g.writeStringProperty("cache", e.cache());
+            g.writeNumberProperty("latency_us", e.latencyMicros());
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    private static void writeList(JsonGenerator g, String name, List<String> values) {
+        g.writeName(name);
+        g.writeStartArray();
+        if (values != null) {
+            for (String v : values) {
+                g.writeString(v);
+            }
+        }
+        g.writeEndArray();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tollgate.gateway.forward;
+
+import dev.tollgate.gateway.authn.Authentication;
+import dev.tollgate.policy.CredentialKind;
+import dev.tollgate.policy.Principal;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The headers an upstream can trust: Tollgate sets them from the verified principal and removes any a client sent
+ * (so they cannot be forged), and strips the inbound credentials unless the route keeps them.
+ */
+public final class IdentityHeaders {
+
+    public static final String PREFIX = "X-Tollgate-";
+    public static final String PRINCIPAL = PREFIX + "Principal";
+    public static final String TENANT = PREFIX + "Tenant";
+    public static final String TRUST_DOMAIN = PREFIX + "Trust-Domain";
+    public static final String CREDENTIALS = PREFIX + "Credentials";
+    public static final String DECISION_ID = PREFIX + "Decision-Id";
+
+    private IdentityHeaders() {
+    }
+
+    /** Removes every inbound header an upstream might take as identity. */
+    public static void removeForged(HttpHeaders headers) {
+        headers.headerNames().removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));
+    }
+
+    public static void stripCredentials(HttpHeaders headers) {
+        headers.remove(HttpHeaders.AUTHORIZATION);
+        headers.remove(HttpHeaders.PROXY_AUTHORIZATION);
+        headers.remove("DPoP");
+    }
+
+    public static void add(HttpHeaders headers, Authentication authentication, String decisionId) {
+        Principal p = authentication.principal();
+        headers.set(PRINCIPAL, p.id());
+        headers.set(TENANT, p.tenant());
+        if (p.trustDomain() != null) {
+            headers.set(TRUST_DOMAIN, p.trustDomain());
+        }
+        headers.set(CREDENTIALS, p.provenBy().stream().sorted().map(IdentityHeaders::name)
+                .collect(Collectors.joining(",")));
+        headers.set(DECISION_ID, decisionId);
+    }
+
+    private static String name(CredentialKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tollgate.gateway.problem;
+
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes a rejection as RFC 9457 problem+json. Never includes policy internals, key material or stack traces:
+ * the decision id lets an operator find the full story in the decision log.
+ */
+public final class ProblemResponses {
+
+    public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+
+    private ProblemResponses() {
+    }
+
+    public static Mono<Void> write(ServerHttpResponse response, RequestRejectedException rejection, String decisionId) {
+        response.setStatusCode(rejection.kind().status());
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(PROBLEM_JSON);
+        headers.setCacheControl("no-store");
+        if (rejection.challenge() != null) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, rejection.challenge());
+        }
+        if (rejection.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, rejection.retryAfter().toSeconds())));
+        }
+        String body = "{\"type\":\"about:blank\",\"title\":" + Json.quote(title(rejection.kind()))
+                + ",\"status\":" + rejection.kind().status().value()
+                + ",\"code\":" + Json.quote(rejection.code())
+                + ",\"detail\":" + Json.quote(rejection.description())
+                + ",\"decision_id\":" + Json.quote(decisionId) + "}";
+        DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    private static String title(RejectionKind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> "Bad Request";
+            case UNAUTHENTICATED -> "Unauthorized";
+            case FORBIDDEN -> "Forbidden";
+            case UNAVAILABLE -> "Service Unavailable";
+            case INTERNAL -> "Internal Server Error";
+        };
+    }
+}

@@ -1,0 +1,21 @@
+package dev.tollgate.gateway.route;
+
+import java.util.Objects;
+
+/**
+ * What a route demands of its callers, parsed and validated from the route's {@code Tollgate} filter arguments.
+ * Built once per route at start-up or route refresh: a bad value fails there, never per request.
+ *
+ * @param tenant             the tenant that owns the route's resources; a principal of another tenant is denied
+ * @param requires           which credentials must be presented ({@code mtls+jwt}, ...)
+ * @param forwardCredentials keep {@code Authorization}/{@code DPoP} on the proxied request (default: stripped)
+ */
+public record RouteSecurity(String tenant, String requires, boolean forwardCredentials) {
+
+    public RouteSecurity {
+        Objects.requireNonNull(tenant, "tenant");
+        if (tenant.isBlank()) {
+            throw new IllegalArgumentException("Tollgate filter: 'tenant' is required");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tollgate.gateway.route;
+
+import dev.tollgate.gateway.authn.Authentication;
+import dev.tollgate.gateway.authn.Authenticator;
+import dev.tollgate.gateway.authz.Authorization;
+import dev.tollgate.gateway.authz.AuthorizationService;
+import dev.tollgate.gateway.decisionlog.DecisionEvent;
+import dev.tollgate.gateway.decisionlog.DecisionIds;
+import dev.tollgate.gateway.decisionlog.DecisionLog;
+import dev.tollgate.gateway.forward.IdentityHeaders;
+import dev.tollgate.gateway.problem.ProblemResponses;
+import dev.tollgate.gateway.problem.RequestRejectedException;
+import dev.tollgate.policy.Decision;
+import dev.tollgate.policy.Principal;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * One route's enforcement, in the order of DESIGN.md: authenticate and bind → tenant → authorize → record → forward.
+ * Every request ends in exactly one decision-log event, whatever the outcome.
+ */
+public final class TollgateFilter implements GatewayFilter {
+
+    /** Exchange attribute set when a request went through enforcement; {@link RouteGuard} refuses requests without it. */
+    public static final String ENFORCED_ATTR = TollgateFilter.class.getName() + ".decisionId";
+
+    private static final Logger log = LoggerFactory.getLogger(TollgateFilter.class);
+
+    /** What the filter needs from the application; one instance shared by every route. */
+    public record Collaborators(Authenticator authenticator, AuthorizationService authorization,
+                                DecisionLog decisionLog, Clock clock) {
+    }
+
+    private final RouteSecurity route;
+    private final Collaborators c;
+
+    TollgateFilter(RouteSecurity route, Collaborators collaborators) {
+        this.route = route;
+        this.c = collaborators;
+    }
+
+    public RouteSecurity route() {
+        return route;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        long start = System.nanoTime();
+        String decisionId = DecisionIds.next();
+        exchange.getAttributes().put(ENFORCED_ATTR, decisionId);
+        Trace trace = new Trace(decisionId, start, routeId(exchange));
+        return c.authenticator().authenticate(exchange, route)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("authenticator completed empty")))
+                .flatMap(authentication -> {
+                    trace.authentication = authentication;
+                    checkTenant(authentication.principal());
+                    return c.authorization().authorize(exchange.getRequest(), trace.routeId, route, authentication);
+                })
+                .map(authorization -> {
+                    trace.authorization = authorization;
+                    Decision decision = authorization.decision();
+                    if (!decision.allowed()) {
+                        throw RequestRejectedException.forbidden("policy.denied",
+                                "the tenant's policy does not allow this request", decision.decidingRules());
+                    }
+                    return authorization;
+                })
+                .map(allowed -> Optional.<RequestRejectedException>empty())
+                .onErrorResume(e -> Mono.just(Optional.of(asRejection(e, trace))))
+                .flatMap(rejection -> rejection.isPresent()
+                        ? reject(exchange, trace, rejection.get())
+                        : forward(exchange, chain, trace));
+    }
+
+    private void checkTenant(Principal principal) {
+        if (!Objects.equals(principal.tenant(), route.tenant())) {
+            throw RequestRejectedException.forbidden("tenant.mismatch",
+                    "the caller's tenant does not own this route", List.of());
+        }
+    }
+
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Trace trace) {
+        Authentication authentication = trace.authentication;
+        ServerHttpRequest request = exchange.getRequest().mutate().headers(h -> {
+            IdentityHeaders.removeForged(h);
+            if (!route.forwardCredentials()) {
+                IdentityHeaders.stripCredentials(h);
+            }
+            IdentityHeaders.add(h, authentication, trace.decisionId);
+        }).build();
+        record(exchange, trace, "ALLOW", 200, "policy.permit");
+        return chain.filter(exchange.mutate().request(request).build());
+    }
+
+    private Mono<Void> reject(ServerWebExchange exchange, Trace trace, RequestRejectedException rejection) {
+        trace.rejection = rejection;
+        record(exchange, trace, rejection.kind().effect(), rejection.kind().status().value(), rejection.code());
+        return ProblemResponses.write(exchange.getResponse(), rejection, trace.decisionId);
+    }
+
+    private RequestRejectedException asRejection(Throwable e, Trace trace) {
+        if (e instanceof RequestRejectedException r) {
+            return r;
+        }
+        log.error("decision {} failed unexpectedly; refusing the request", trace.decisionId, e);
+        return RequestRejectedException.internal();
+    }
+
+    private void record(ServerWebExchange exchange, Trace t, String effect, int status, String reason) {
+        ServerHttpRequest request = exchange.getRequest();
+        Authentication a = t.authentication;
+        Principal p = a == null ? null : a.principal();
+        Decision d = t.authorization == null ? null : t.authorization.decision();
+        List<String> rules = d != null ? d.decidingRules()
+                : t.rejection != null ? t.rejection.decidingRules() : List.of();
+        c.decisionLog().record(new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
+                p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
+                request.getPath().value(), effect, status, reason, rules,
+                d == null || d.revision() == null ? null : d.revision().toString(),
+                p == null ? List.of() : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList(),
+                a == null ? null : a.tokenHash(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
+                a == null ? null : a.x5t(),
+                t.authorization == null ? null : t.authorization.failureMode(),
+                t.authorization != null && t.authorization.degraded(),
+                t.authorization == null ? null : t.authorization.cache(),
+                (System.nanoTime() - t.startNanos) / 1000));
+    }
+
+    private static String routeId(ServerWebExchange exchange) {
+        Route r = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        return r == null ? null : r.getId();
+    }
+
+    /** What one request has established so far, for its decision-log event. */
+    private static final class Trace {
+        final String decisionId;
+        final long startNanos;
+        final String routeId;
+        Authentication authentication;
+        Authorization authorization;
+        RequestRejectedException rejection;
+
+        Trace(String decisionId, long startNanos, String routeId) {
+            this.decisionId = decisionId;
+            this.startNanos = startNanos;
+            this.routeId = routeId;
+        }
+    }
+}
