@@ -1,7 +1,10 @@
 package dev.tollgate.gateway.config;
 
 import java.nio.file.Path;
+import dev.tollgate.gateway.token.IssuerSettings;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -9,9 +12,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Every setting is documented in {@code gateway/CONFIGURATION.md}.
  */
 @ConfigurationProperties("tollgate")
-public record TollgateProperties(Tls tls, Policies policies, DecisionLogSettings decisionLog, Limits limits) {
+public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains,
+                                 Map<String, IssuerSettings> issuers, Policies policies,
+                                 DecisionLogSettings decisionLog, Limits limits) {
 
     public TollgateProperties {
+        trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
+        issuers = issuers == null ? Map.of() : Map.copyOf(issuers);
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         policies = policies == null ? new Policies(null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null) : decisionLog;
@@ -35,6 +42,16 @@ public record TollgateProperties(Tls tls, Policies policies, DecisionLogSettings
     }
 
     public enum ClientAuth { NEED, WANT }
+
+    /**
+     * One SPIFFE trust domain (an entry of {@code tollgate.trust-domains}).
+     *
+     * @param name       the trust domain, e.g. {@code acme.demo}
+     * @param tenant     the tenant whose workloads this trust domain identifies
+     * @param bundleFile PEM file of the trust domain's X.509 authorities
+     */
+    public record TrustDomainSettings(String name, String tenant, Path bundleFile) {
+    }
 
     /**
      * @param directory where tenant policy documents live

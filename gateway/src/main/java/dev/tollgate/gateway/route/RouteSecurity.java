@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param requires           which credentials must be presented ({@code mtls+jwt}, ...)
  * @param forwardCredentials keep {@code Authorization}/{@code DPoP} on the proxied request (default: stripped)
  */
-public record RouteSecurity(String tenant, String requires, boolean forwardCredentials) {
+public record RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials) {
 
     public RouteSecurity {
         Objects.requireNonNull(tenant, "tenant");

@@ -69,7 +69,7 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
         }
 
         RouteSecurity toRouteSecurity() {
-            return new RouteSecurity(tenant, requires, forwardCredentials);
+            return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials);
         }
     }
 }

@@ -1,0 +1,16 @@
+package dev.tollgate.gateway.authn;
+
+/** RFC 6750 {@code WWW-Authenticate: Bearer} challenges. Descriptions are fixed strings: never echo client input. */
+public final class BearerChallenge {
+
+    public static final String REALM = "tollgate";
+
+    private BearerChallenge() {
+    }
+
+    /** {@code error} is {@code invalid_token} or {@code invalid_request}. */
+    public static String of(String error, String description) {
+        return "Bearer realm=\"" + REALM + "\", error=\"" + error + "\", error_description=\""
+                + description.replace('"', '\'') + "\"";
+    }
+}

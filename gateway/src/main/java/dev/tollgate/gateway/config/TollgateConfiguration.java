@@ -1,0 +1,125 @@
+package dev.tollgate.gateway.config;
+
+import dev.tollgate.fallback.Dependency;
+import dev.tollgate.gateway.authn.Authenticator;
+import dev.tollgate.gateway.authn.WorkloadAuthenticator;
+import dev.tollgate.gateway.authz.AuthorizationService;
+import dev.tollgate.gateway.decisionlog.DecisionLog;
+import dev.tollgate.gateway.identity.SpiffeTrustManager;
+import dev.tollgate.gateway.identity.TrustDomains;
+import dev.tollgate.gateway.route.RouteGuard;
+import dev.tollgate.gateway.route.TollgateFilter;
+import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
+import dev.tollgate.gateway.tls.TlsServerCustomizer;
+import dev.tollgate.gateway.token.IssuerKeys;
+import dev.tollgate.gateway.token.TokenVerifier;
+import dev.tollgate.policy.Authorizer;
+import dev.tollgate.policy.PolicyEngine;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/** Wires Tollgate's parts: trust, tokens, policy, the route filter and the TLS listener. */
+@Configuration(proxyBeanMethods = false)
+public class TollgateConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Supplier<TrustDomains> trustDomains(TollgateProperties properties) {
+        Map<String, String> tenants = new HashMap<>();
+        Map<String, java.nio.file.Path> bundles = new HashMap<>();
+        properties.trustDomains().forEach(td -> {
+            String name = td.name();
+            if (name == null || td.bundleFile() == null) {
+                throw new IllegalStateException("tollgate.trust-domains: each entry needs a name and a bundle-file ("
+                        + name + ")");
+            }
+            tenants.put(name, td.tenant());
+            bundles.put(name, td.bundleFile());
+        });
+        TrustDomains domains = TrustDomains.fromBundles(tenants, bundles);
+        return () -> domains;
+    }
+
+    @Bean
+    TlsServerCustomizer tlsServerCustomizer(TollgateProperties properties, Supplier<TrustDomains> trustDomains) {
+        return new TlsServerCustomizer(properties.tls(), new SpiffeTrustManager(trustDomains));
+    }
+
+    @Bean(destroyMethod = "")
+    List<IssuerKeys> issuerKeys(TollgateProperties properties) {
+        HttpClient http = HttpClient.create().responseTimeout(Duration.ofSeconds(5));
+        List<IssuerKeys> keys = new ArrayList<>();
+        properties.issuers().forEach((name, settings) -> {
+            Dependency dependency = new Dependency() {
+                @Override
+                public String name() {
+                    return "issuer:" + name;
+                }
+
+                @Override
+                public <T> Mono<T> call(Supplier<Mono<T>> call) {
+                    return Mono.defer(call).timeout(Duration.ofSeconds(5));
+                }
+            };
+            IssuerKeys k = new IssuerKeys(settings, dependency, http);
+            // First load before serving: a gateway that cannot verify tokens yet must not accept traffic.
+            k.start().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+            keys.add(k);
+        });
+        return keys;
+    }
+
+    @Bean
+    TokenVerifier tokenVerifier(TollgateProperties properties, List<IssuerKeys> issuerKeys) {
+        List<TokenVerifier.Issuer> issuers = new ArrayList<>();
+        List<String> names = new ArrayList<>(properties.issuers().keySet());
+        int i = 0;
+        for (var entry : properties.issuers().entrySet()) {
+            issuers.add(new TokenVerifier.Issuer(entry.getValue(), issuerKeys.get(i++)));
+        }
+        return new TokenVerifier(issuers, 100_000);
+    }
+
+    @Bean
+    Authenticator authenticator(Supplier<TrustDomains> trustDomains, TokenVerifier tokens, Clock clock,
+                                TollgateProperties properties) {
+        return new WorkloadAuthenticator(trustDomains, tokens, clock, properties.limits().maxTokenBytes());
+    }
+
+    @Bean
+    PolicyEngine policyEngine(TollgateProperties properties, Clock clock) {
+        return PolicyEngine.load(properties.policies().directory(), clock);
+    }
+
+    @Bean
+    AuthorizationService authorizationService(PolicyEngine engine, Clock clock) {
+        Authorizer authorizer = engine;
+        return new AuthorizationService(authorizer, clock);
+    }
+
+    @Bean
+    TollgateGatewayFilterFactory tollgateGatewayFilterFactory(Authenticator authenticator,
+                                                              AuthorizationService authorization,
+                                                              DecisionLog decisionLog, Clock clock) {
+        return new TollgateGatewayFilterFactory(
+                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock));
+    }
+
+    @Bean
+    RouteGuard routeGuard() {
+        return new RouteGuard();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tollgate.gateway.token;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.Key;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies workload JWTs against the configured issuers: signature with an allowed asymmetric algorithm and a key
+ * the issuer published (never one the token carries), then {@code iss}, {@code aud}, {@code exp}, {@code nbf},
+ * {@code iat} and maximum lifetime. Synchronous and CPU-only: keys are already in memory. A verified token is
+ * remembered (keyed by its SHA-256) until it expires, so a busy caller pays for one signature check, not one per
+ * request.
+ */
+public final class TokenVerifier {
+
+    /** JOSE headers that would let a token choose its own key: refused outright. */
+    private static final Set<String> KEY_BEARING_HEADERS = Set.of("jwk", "jku", "x5u", "x5c");
+    private static final Set<JWSAlgorithm> ASYMMETRIC = Set.copyOf(new java.util.ArrayList<JWSAlgorithm>() {{
+            addAll(JWSAlgorithm.Family.RSA);
+            addAll(JWSAlgorithm.Family.EC);
+        }});
+
+    private final Map<String, Issuer> issuers;
+    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    private final Cache<String, VerifiedToken> verified;
+
+    /** An issuer's settings with its live keys. */
+    public record Issuer(IssuerSettings settings, IssuerKeys keys, Set<JWSAlgorithm> algorithms) {
+        public Issuer(IssuerSettings settings, IssuerKeys keys) {
+            this(settings, keys, allowed(settings));
+        }
+    }
+
+    public TokenVerifier(List<Issuer> issuers, long cacheSize) {
+        Map<String, Issuer> byIss = new HashMap<>();
+        issuers.forEach(i -> byIss.put(i.settings().issuer(), i));
+        this.issuers = Map.copyOf(byIss);
+        this.verified = Caffeine.newBuilder().maximumSize(cacheSize)
+                .expireAfter(new Expiry<String, VerifiedToken>() {
+                    @Override
+                    public long expireAfterCreate(String key, VerifiedToken value, long currentTime) {
+                        return Math.max(0, Duration.between(Instant.now(), value.expiresAt()).toNanos());
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, VerifiedToken value, long currentTime, long duration) {
+                        return duration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, VerifiedToken value, long currentTime, long duration) {
+                        return duration;
+                    }
+                }).build();
+    }
+
+    static Set<JWSAlgorithm> allowed(IssuerSettings settings) {
+        Set<JWSAlgorithm> algs = new java.util.HashSet<>();
+        for (String name : settings.algorithms()) {
+            JWSAlgorithm alg = JWSAlgorithm.parse(name);
+            if (!ASYMMETRIC.contains(alg)) {
+                throw new IllegalArgumentException("issuer " + settings.issuer() + ": algorithm " + name
+                        + " is not allowed (asymmetric algorithms only; none and HMAC are never accepted)");
+            }
+            algs.add(alg);
+        }
+        return Set.copyOf(algs);
+    }
+
+    public VerifiedToken verify(String compact, Instant now) {
+        String hash = Sha256.hex(compact);
+        VerifiedToken cached = verified.getIfPresent(hash);
+        if (cached != null) {
+            if (!now.isBefore(cached.expiresAt().plus(skewOf(cached.issuer())))) {
+                verified.invalidate(hash);
+                throw new TokenRejectedException("token.expired", "token has expired");
+            }
+            return cached;
+        }
+        VerifiedToken token = verifyUncached(compact, hash, now);
+        verified.put(hash, token);
+        return token;
+    }
+
+    /** Forgets a remembered verification (revocation). */
+    public void invalidate(String tokenHash) {
+        verified.invalidate(tokenHash);
+    }
+
+    private Duration skewOf(String issuer) {
+        Issuer i = issuers.get(issuer);
+        return i == null ? Duration.ZERO : i.settings().clockSkew();
+    }
+
+    private VerifiedToken verifyUncached(String compact, String hash, Instant now) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(compact);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException | IllegalArgumentException e) {
+            throw new TokenRejectedException("token.malformed", "token is not a well-formed signed JWT");
+        }
+        JWSHeader header = jwt.getHeader();
+        for (String name : KEY_BEARING_HEADERS) {
+            if (header.toJSONObject().containsKey(name)) {
+                throw new TokenRejectedException("token.header." + name, "token header '" + name + "' is not accepted");
+            }
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new TokenRejectedException("token.header.crit", "token has critical headers that are not understood");
+        }
+        Issuer issuer = claims.getIssuer() == null ? null : issuers.get(claims.getIssuer());
+        if (issuer == null) {
+            throw new TokenRejectedException("token.issuer", "token issuer is not trusted");
+        }
+        if (!issuer.algorithms().contains(header.getAlgorithm())) {
+            throw new TokenRejectedException("token.algorithm", "token algorithm is not allowed for this issuer");
+        }
+        JWK jwk = header.getKeyID() != null ? issuer.keys().key(header.getKeyID()) : issuer.keys().soleKey();
+        if (jwk == null) {
+            throw new TokenRejectedException("token.unknown-key", "token is signed by an unknown key");
+        }
+        try {
+            Key key = jwk instanceof AsymmetricJWK a ? a.toPublicKey() : null;
+            if (key == null) {
+                throw new TokenRejectedException("token.unknown-key", "token is signed by an unknown key");
+            }
+            JWSVerifier verifier = verifiers.createJWSVerifier(header, key);
+            if (!jwt.verify(verifier)) {
+                throw new TokenRejectedException("token.signature", "token signature is invalid");
+            }
+        } catch (JOSEException e) {
+            throw new TokenRejectedException("token.signature", "token signature is invalid");
+        }
+        checkClaims(issuer.settings(), claims, now);
+        return new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
+                claims.getExpirationTime().toInstant(), claims.getJWTID(), hash, claims.getClaims(),
+                confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"));
+    }
+
+    private static void checkClaims(IssuerSettings s, JWTClaimsSet claims, Instant now) {
+        Duration skew = s.clockSkew();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new TokenRejectedException("token.exp-missing", "token has no expiry");
+        }
+        if (!now.isBefore(exp.toInstant().plus(skew))) {
+            throw new TokenRejectedException("token.expired", "token has expired");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
+            throw new TokenRejectedException("token.not-yet-valid", "token is not valid yet");
+        }
+        Date iat = claims.getIssueTime();
+        if (iat != null && now.plus(skew).isBefore(iat.toInstant())) {
+            throw new TokenRejectedException("token.issued-in-future", "token is issued in the future");
+        }
+        Instant start = iat != null ? iat.toInstant() : nbf != null ? nbf.toInstant() : now;
+        if (Duration.between(start, exp.toInstant()).compareTo(s.maxLifetime()) > 0) {
+            throw new TokenRejectedException("token.lifetime", "token lifetime exceeds the issuer's maximum");
+        }
+        List<String> aud = claims.getAudience();
+        if (aud == null || aud.stream().noneMatch(s.audiences()::contains)) {
+            throw new TokenRejectedException("token.audience", "token is not intended for this audience");
+        }
+        if (claims.getSubject() == null || claims.getSubject().isBlank()) {
+            throw new TokenRejectedException("token.subject", "token has no subject");
+        }
+    }
+
+    private static String confirmation(JWTClaimsSet claims, String member) {
+        Object cnf = claims.getClaim("cnf");
+        if (cnf instanceof Map<?, ?> map && map.get(member) instanceof String value) {
+            return value;
+        }
+        return null;
+    }
+}

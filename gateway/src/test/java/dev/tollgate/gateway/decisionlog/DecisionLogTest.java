@@ -1,0 +1,65 @@
+package dev.tollgate.gateway.decisionlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DecisionLogTest {
+
+    static DecisionEvent event(String id) {
+        return new DecisionEvent(id, Instant.parse("2026-11-22T10:00:00Z"), "acme-api", "acme",
+                "spiffe://acme.demo/ns/shop/sa/checkout", "acme.demo", "GET", "/api/acme/orders/\"42\"", "ALLOW", 200,
+                "policy.permit", List.of("checkout-reads-orders"), "abc123", List.of("jwt", "mtls"), "f00d", "j1",
+                null, "x5t", null, false, "MISS", 123);
+    }
+
+    @Test
+    void encodesOneJsonLinePerEventWithCredentialReferencesOnly() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CountDownLatch written = new CountDownLatch(2);
+        try (DecisionLog log = new DecisionLog(16, List.of((e, json) -> {
+            lines.add(json);
+            written.countDown();
+        }))) {
+            log.record(event("d1"));
+            log.record(event("d2"));
+            assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).doesNotContain("\n")
+                .contains("\"decision_id\":\"d1\"")
+                .contains("\"path\":\"/api/acme/orders/\\\"42\\\"\"")
+                .contains("\"deciding_rules\":[\"checkout-reads-orders\"]")
+                .contains("\"token_sha256\":\"f00d\"")
+                .contains("\"jkt\":null")
+                .contains("\"latency_us\":123");
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch first = new CountDownLatch(1);
+        try (DecisionLog log = new DecisionLog(1, List.of((e, json) -> {
+            first.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }))) {
+            log.record(event("held-by-writer"));
+            assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+            log.record(event("queued"));
+            long before = System.nanoTime();
+            log.record(event("dropped"));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).isLessThan(100);
+            assertThat(log.droppedCount()).isEqualTo(1);
+            release.countDown();
+        }
+    }
+}

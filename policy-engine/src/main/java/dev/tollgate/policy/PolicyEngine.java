@@ -1,0 +1,106 @@
+package dev.tollgate.policy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Tenant policy sets loaded from a directory ({@code <dir>/<tenant>/*.yaml}); first cut: rules permit or forbid a
+ * principal (exact or prefix) some methods on a path pattern; forbid overrides permit; default deny.
+ */
+public final class PolicyEngine implements Authorizer {
+
+    record Rule(String id, boolean permit, String principalExact, String principalPrefix, Set<String> actions,
+                String resource) {
+        boolean applies(AccessRequest r) {
+            String p = r.principal().id();
+            boolean principalMatches = principalExact != null ? principalExact.equals(p)
+                    : principalPrefix == null || p.startsWith(principalPrefix);
+            return principalMatches && (actions.isEmpty() || actions.contains(r.action()))
+                    && pathMatches(resource, r.resource());
+        }
+    }
+
+    private final Map<String, List<Rule>> tenants;
+
+    private PolicyEngine(Map<String, List<Rule>> tenants) {
+        this.tenants = tenants;
+    }
+
+    public static PolicyEngine load(Path directory, Clock clock) {
+        Map<String, List<Rule>> tenants = new HashMap<>();
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                Map<String, Object> doc = new Yaml(new SafeConstructor(new LoaderOptions()))
+                        .load(Files.readString(file));
+                String tenant = (String) doc.get("tenant");
+                List<Rule> rules = tenants.computeIfAbsent(tenant, t -> new ArrayList<>());
+                for (Object o : (List<?>) doc.getOrDefault("rules", List.of())) {
+                    Map<?, ?> m = (Map<?, ?>) o;
+                    Map<?, ?> principal = (Map<?, ?>) m.get("principal");
+                    Object action = m.get("action");
+                    rules.add(new Rule((String) m.get("id"), "permit".equals(m.get("effect")),
+                            principal == null ? null : (String) principal.get("exact"),
+                            principal == null ? null : (String) principal.get("prefix"),
+                            action == null ? Set.of() : action instanceof List<?> l
+                                    ? Set.copyOf(l.stream().map(String::valueOf).toList()) : Set.of(action.toString()),
+                            (String) m.get("resource")));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new PolicyEngine(tenants);
+    }
+
+    @Override
+    public Decision authorize(AccessRequest request) {
+        long start = System.nanoTime();
+        List<String> permits = new ArrayList<>();
+        List<String> forbids = new ArrayList<>();
+        for (Rule rule : tenants.getOrDefault(request.tenant(), List.of())) {
+            if (rule.applies(request)) {
+                (rule.permit() ? permits : forbids).add(rule.id());
+            }
+        }
+        boolean allowed = forbids.isEmpty() && !permits.isEmpty();
+        return new Decision(allowed, forbids.isEmpty() ? permits : forbids, List.of(), new Revision("dev", null),
+                System.nanoTime() - start, null, Set.of());
+    }
+
+    public Optional<Revision> revision(String tenant) {
+        return Optional.of(new Revision("dev", null));
+    }
+
+    static boolean pathMatches(String pattern, String path) {
+        if (pattern == null || pattern.equals("/**")) {
+            return true;
+        }
+        String[] p = pattern.split("/");
+        String[] s = path.split("/");
+        for (int i = 0; i < p.length; i++) {
+            if (p[i].equals("**")) {
+                return true;
+            }
+            if (i >= s.length) {
+                return false;
+            }
+            if (!(p[i].startsWith("{") || p[i].equals("*") || p[i].equals(s[i]))) {
+                return false;
+            }
+        }
+        return p.length == s.length;
+    }
+}
