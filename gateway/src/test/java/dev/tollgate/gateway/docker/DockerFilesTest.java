@@ -1,0 +1,60 @@
+package dev.tollgate.gateway.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * No Docker engine runs where the tests run, so check the Docker files statically: everything they copy exists,
+ * the jar they run is the one the build makes, they run as a non-root user, and the compose file points at them.
+ */
+class DockerFilesTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void dockerfileCopiesWhatExistsAndRunsAsNonRoot() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(\\S+) ").matcher(dockerfile);
+        int copies = 0;
+        while (copy.find()) {
+            copies++;
+            assertThat(ROOT.resolve(copy.group(1))).as("COPY source " + copy.group(1)).exists();
+        }
+        assertThat(copies).isGreaterThan(3);
+        Matcher jar = Pattern.compile("COPY --from=build /src/(\\S+\\.jar)").matcher(dockerfile);
+        assertThat(jar.find()).isTrue();
+        String pom = Files.readString(ROOT.resolve("gateway/pom.xml"));
+        String finalName = pom.replaceAll("(?s).*<finalName>([^<]+)</finalName>.*", "$1");
+        String classifier = pom.replaceAll("(?s).*<classifier>([^<]+)</classifier>.*", "$1");
+        assertThat(jar.group(1)).isEqualTo("gateway/target/" + finalName + "-" + classifier + ".jar");
+        assertThat(dockerfile).containsPattern("(?m)^FROM .* AS build$").containsPattern("(?m)^USER 10001");
+        assertThat(dockerfile).contains("EXPOSE 8443");
+        Matcher config = Pattern.compile("TOLLGATE_CONFIG_DIR=(\\S+)").matcher(dockerfile);
+        assertThat(config.find()).isTrue();
+        assertThat(ROOT.resolve("config/tollgate.yml")).exists();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeBuildsTheDockerfileAndRunsTheDemoWithRedis() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/compose.yaml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        assertThat(services).containsKeys("redis", "tollgate");
+        Map<String, Object> tollgate = (Map<String, Object>) services.get("tollgate");
+        Map<String, Object> build = (Map<String, Object>) tollgate.get("build");
+        Path context = ROOT.resolve("docker").resolve((String) build.get("context")).normalize();
+        assertThat(context).isEqualTo(ROOT);
+        assertThat(context.resolve((String) build.get("dockerfile"))).exists();
+        assertThat((List<String>) tollgate.get("command")).containsExactly("demo");
+        assertThat((List<String>) tollgate.get("ports")).allMatch(p -> p.startsWith("127.0.0.1:") && p.endsWith(":8443"));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tollgate.gateway.testsupport;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.tollgate.gateway.demo.Certificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+
+/**
+ * Everything an end-to-end test needs, made once per test JVM: a server certificate, two trust domains
+ * ({@code acme.test} → tenant acme, {@code globex.test} → tenant globex) with workloads, a CA nobody trusts, a token
+ * issuer with its JWKS file, tenant policies, and a WireMock upstream on loopback.
+ */
+public final class GatewayFixture {
+
+    public static final String ISSUER = "https://issuer.test";
+    public static final String AUDIENCE = "tollgate";
+    public static final String CHECKOUT = "spiffe://acme.test/ns/shop/sa/checkout";
+    public static final String REPORTER = "spiffe://acme.test/ns/shop/sa/reporter";
+    public static final String INVOICER = "spiffe://globex.test/ns/billing/sa/invoicer";
+
+    private static GatewayFixture instance;
+
+    public final Path dir;
+    public final Certificates.Issued serverCa;
+    public final Certificates.Issued acmeCa;
+    public final Certificates.Issued globexCa;
+    public final Certificates.Issued foreignCa;
+    public final Certificates.Issued checkout;
+    public final Certificates.Issued reporter;
+    public final Certificates.Issued invoicer;
+    public final ECKey issuerKey;
+    public final ECKey unknownKey;
+    public final WireMockServer upstream;
+
+    public static synchronized GatewayFixture get() {
+        if (instance == null) {
+            instance = new GatewayFixture();
+        }
+        return instance;
+    }
+
+    private GatewayFixture() {
+        try {
+            dir = Files.createTempDirectory("tollgate-e2e");
+            serverCa = Certificates.selfSigned(Certificates.ca("test server CA"));
+            Certificates.issue(serverCa, Certificates.server("localhost")).writePem(path("server.pem"),
+                    path("server-key.pem"));
+            acmeCa = Certificates.selfSigned(Certificates.ca("acme.test CA").uri("spiffe://acme.test"));
+            globexCa = Certificates.selfSigned(Certificates.ca("globex.test CA").uri("spiffe://globex.test"));
+            foreignCa = Certificates.selfSigned(Certificates.ca("foreign CA").uri("spiffe://acme.test"));
+            Certificates.writePem(path("acme-bundle.pem"), acmeCa.certificate());
+            Certificates.writePem(path("globex-bundle.pem"), globexCa.certificate());
+            checkout = Certificates.issue(acmeCa, Certificates.svid(CHECKOUT));
+            reporter = Certificates.issue(acmeCa, Certificates.svid(REPORTER));
+            invoicer = Certificates.issue(globexCa, Certificates.svid(INVOICER));
+            issuerKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+            unknownKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+            Files.writeString(path("jwks.json"), new JWKSet(issuerKey.toPublicJWK()).toString());
+            writePolicies();
+            upstream = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+            upstream.start();
+            upstream.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("upstream-ok")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path path(String name) {
+        return dir.resolve(name);
+    }
+
+    /** A workload token from the test issuer. */
+    public TestTokens.Builder token(String subject) {
+        return TestTokens.builder(issuerKey).issuer(ISSUER).subject(subject).audience(AUDIENCE)
+                .issuedAt(Instant.now()).expiresIn(Duration.ofMinutes(10));
+    }
+
+    private void writePolicies() throws IOException {
+        Files.createDirectories(path("policies/acme"));
+        Files.createDirectories(path("policies/globex"));
+        Files.writeString(path("policies/acme/orders.yaml"), """
+                tenant: acme
+                rules:
+                  - id: checkout-reads-orders
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    action: [GET]
+                    resource: "/api/acme/orders/{id}"
+                  - id: no-deletes
+                    effect: forbid
+                    principal: { prefix: "spiffe://acme.test/" }
+                    action: [DELETE]
+                    resource: "/api/acme/**"
+                  - id: checkout-deletes-orders
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    action: [DELETE]
+                    resource: "/api/acme/orders/{id}"
+                """);
+        Files.writeString(path("policies/globex/invoices.yaml"), """
+                tenant: globex
+                rules:
+                  - id: invoicer-reads-invoices
+                    effect: permit
+                    principal: { exact: "spiffe://globex.test/ns/billing/sa/invoicer" }
+                    action: [GET]
+                    resource: "/api/globex/**"
+                """);
+    }
+}
