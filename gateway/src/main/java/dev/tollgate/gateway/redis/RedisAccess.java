@@ -1,0 +1,95 @@
+package dev.tollgate.gateway.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * Tollgate's connections to Redis (Lettuce): one multiplexed command connection and one pub/sub connection. They are
+ * opened in the background and reopened by Lettuce after a failure, so the gateway starts and keeps serving while
+ * Redis is away; callers see a failed command and apply their route's failure mode.
+ */
+public final class RedisAccess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisAccess.class);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final AtomicReference<StatefulRedisConnection<String, String>> commands = new AtomicReference<>();
+    private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
+    private Disposable connecting;
+
+    public RedisAccess(String uri, Duration commandTimeout) {
+        this.uri = RedisURI.create(uri);
+        this.client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Commands issued while disconnected fail at once instead of queueing without bound.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .build());
+    }
+
+    /** Connects in the background, retrying until Redis answers; {@code onConnected} runs once connected. */
+    public void start(Consumer<StatefulRedisPubSubConnection<String, String>> onPubSubConnected) {
+        connecting = Mono.fromFuture(() -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
+                .doOnNext(commands::set)
+                .then(Mono.fromFuture(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()))
+                .doOnNext(c -> {
+                    pubSub.set(c);
+                    onPubSubConnected.accept(c);
+                    log.info("connected to Redis at {}:{}", uri.getHost(), uri.getPort());
+                })
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
+                        .doBeforeRetry(s -> {
+                            if (s.totalRetries() % 10 == 0) {
+                                log.warn("Redis at {}:{} not reachable yet: {}", uri.getHost(), uri.getPort(),
+                                        s.failure().toString());
+                            }
+                        }))
+                .subscribe();
+    }
+
+    /** Reactive commands, or an error while the first connection has not been made. */
+    public Mono<RedisReactiveCommands<String, String>> reactive() {
+        StatefulRedisConnection<String, String> c = commands.get();
+        return c == null ? Mono.error(new IllegalStateException("Redis not connected")) : Mono.just(c.reactive());
+    }
+
+    public boolean connected() {
+        StatefulRedisConnection<String, String> c = commands.get();
+        StatefulRedisPubSubConnection<String, String> p = pubSub.get();
+        return c != null && c.isOpen() && p != null && p.isOpen();
+    }
+
+    @Override
+    public void close() {
+        if (connecting != null) {
+            connecting.dispose();
+        }
+        StatefulRedisConnection<String, String> c = commands.get();
+        if (c != null) {
+            c.closeAsync();
+        }
+        StatefulRedisPubSubConnection<String, String> p = pubSub.get();
+        if (p != null) {
+            p.closeAsync();
+        }
+        client.shutdownAsync();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tollgate.gateway.revocation;
+
+import dev.tollgate.fallback.Dependency;
+import dev.tollgate.gateway.redis.RedisAccess;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Revocations shared by every instance through Redis: a hash holds them, a version counter says when they changed,
+ * and a pub/sub message announces each change so every instance updates its in-memory view at once. A poll of the
+ * version (cheap) heals a missed message and tells how current the view is; while Redis is unreachable the view ages
+ * and {@link RevocationCheck#staleMillis()} says by how much, for the route's failure mode to decide.
+ */
+public final class RedisRevocationStore implements RevocationStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRevocationStore.class);
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    private final RedisAccess redis;
+    private final Dependency dependency;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final String hashKey;
+    private final String versionKey;
+    private final String channel;
+    private final Map<String, Revocation> view = new ConcurrentHashMap<>();
+    private final List<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
+    private volatile String knownVersion;
+    private volatile Instant lastConfirmed = Instant.EPOCH;
+    private Disposable poller;
+
+    public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
+                                Duration pollInterval) {
+        this.redis = redis;
+        this.dependency = dependency;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.hashKey = keyPrefix + "revocations";
+        this.versionKey = keyPrefix + "revocations:version";
+        this.channel = keyPrefix + "revocations";
+    }
+
+    /** Subscribes to announcements (on every (re)connect) and starts polling the version. */
+    public void start() {
+        redis.start(this::subscribe);
+        poller = Flux.interval(Duration.ZERO, pollInterval)
+                .onBackpressureDrop()
+                .concatMap(t -> poll().onErrorResume(e -> {
+                    log.debug("revocation poll failed: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    private void subscribe(StatefulRedisPubSubConnection<String, String> connection) {
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                if (channel.equals(ch)) {
+                    apply(message);
+                }
+            }
+        });
+        connection.async().subscribe(channel);
+    }
+
+    /** Reads the version; reloads everything when it moved. Confirms the view as current when it succeeds. */
+    Mono<Void> poll() {
+        Instant started = clock.instant();
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.get(versionKey).defaultIfEmpty("0")))
+                .flatMap(version -> version.equals(knownVersion) ? Mono.just(version)
+                        : reload().thenReturn(version))
+                .doOnNext(version -> {
+                    knownVersion = version;
+                    if (redis.connected()) {
+                        lastConfirmed = started;
+                    }
+                })
+                .then();
+    }
+
+    private Mono<Void> reload() {
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.hgetall(hashKey).collectMap(
+                        kv -> kv.getKey(), kv -> kv.getValue())))
+                .doOnNext(all -> {
+                    Map<String, Revocation> fresh = new HashMap<>();
+                    all.forEach((key, body) -> {
+                        Revocation r = decode(body);
+                        if (r != null) {
+                            fresh.put(key, r);
+                        }
+                    });
+                    fresh.forEach((key, r) -> {
+                        if (view.put(key, r) == null) {
+                            listeners.forEach(l -> l.accept(r));
+                        }
+                    });
+                    view.keySet().retainAll(fresh.keySet());
+                })
+                .then();
+    }
+
+    private void apply(String message) {
+        if (message.startsWith("+")) {
+            Revocation r = decode(message.substring(1));
+            if (r != null && view.put(r.key(), r) == null) {
+                listeners.forEach(l -> l.accept(r));
+            }
+        } else if (message.startsWith("-")) {
+            view.remove(message.substring(1));
+        }
+    }
+
+    @Override
+    public Mono<Void> revoke(Revocation revocation) {
+        String body = encode(revocation);
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.hset(hashKey, revocation.key(), body)
+                        .then(r.incr(versionKey))
+                        .then(r.publish(channel, "+" + body))))
+                .doOnSuccess(n -> apply("+" + body))
+                .then();
+    }
+
+    @Override
+    public Mono<Void> lift(RevocationKind kind, String value) {
+        String key = Revocation.key(kind, value);
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.hdel(hashKey, key)
+                        .then(r.incr(versionKey))
+                        .then(r.publish(channel, "-" + key))))
+                .doOnSuccess(n -> view.remove(key))
+                .then();
+    }
+
+    @Override
+    public Collection<Revocation> list() {
+        return List.copyOf(view.values());
+    }
+
+    @Override
+    public RevocationCheck check(String principal, String tenant, String tokenHash, String jti, String jkt) {
+        return RevocationStore.check(view, staleMillis(), principal, tenant, tokenHash, jti, jkt);
+    }
+
+    /** 0 while the view is confirmed current (connected, polled within two intervals); else its age. */
+    long staleMillis() {
+        long age = Duration.between(lastConfirmed, clock.instant()).toMillis();
+        return redis.connected() && age <= 2 * pollInterval.toMillis() ? 0 : Math.max(1, age);
+    }
+
+    @Override
+    public void onChange(Consumer<Revocation> listener) {
+        listeners.add(listener);
+    }
+
+    static String encode(Revocation r) {
+        return json.createObjectNode().put("kind", r.kind().wireName()).put("value", r.value())
+                .put("at", r.at().toString()).put("by", r.by()).toString();
+    }
+
+    static Revocation decode(String body) {
+        try {
+            JsonNode n = json.readTree(body);
+            return new Revocation(RevocationKind.fromWire(n.get("kind").asString()), n.get("value").asString(),
+                    Instant.parse(n.get("at").asString()), n.hasNonNull("by") ? n.get("by").asString() : null);
+        } catch (RuntimeException e) {
+            log.warn("ignoring an unreadable revocation entry");
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.dispose();
+        }
+        redis.close();
+    }
+}

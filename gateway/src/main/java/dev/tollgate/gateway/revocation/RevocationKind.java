@@ -1,0 +1,32 @@
+package dev.tollgate.gateway.revocation;
+
+import java.util.Locale;
+
+/** What can be revoked. Values are compared exactly. */
+public enum RevocationKind {
+    /** A workload identity (SPIFFE ID or token principal): every credential it holds stops working. */
+    PRINCIPAL,
+    /** One token, by the hex SHA-256 of its compact form (the decision log's {@code token_sha256}). */
+    TOKEN,
+    /** One token, by its {@code jti}. */
+    JTI,
+    /** A DPoP key, by its RFC 7638 thumbprint ({@code jkt}): every token bound to it stops working. */
+    JKT,
+    /** A tenant suspended: all its principals are denied until it is resumed. */
+    TENANT_SUSPENDED,
+    /** A tenant offboarded: all its principals are denied, for good. */
+    TENANT_OFFBOARDED;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static RevocationKind fromWire(String name) {
+        try {
+            return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("unknown revocation kind '" + name
+                    + "' (principal, token, jti, jkt, tenant-suspended, tenant-offboarded)");
+        }
+    }
+}
