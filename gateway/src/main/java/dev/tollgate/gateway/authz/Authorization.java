@@ -1,16 +1,16 @@
 package dev.tollgate.gateway.authz;
 
-import dev.tollgate.policy.Decision;
+import java.util.List;
 
 /**
  * A policy decision as the gateway obtained it.
  *
- * @param cache       {@code L1}, {@code L2} or {@code MISS} (evaluated now)
- * @param failureMode the failure mode taken to obtain it when a dependency was down, or {@code null}
+ * @param decidingRules the rules that decided (forbids when denied, permits when allowed; empty for a default deny)
+ * @param revision      the tenant policy revision that decided
+ * @param cache         {@code L1}, {@code L2} or {@code MISS} (evaluated now)
+ * @param failureMode   the failure mode taken because a dependency was down ({@code null} when none)
+ * @param degraded      whether a degrade allowance was used
  */
-public record Authorization(Decision decision, String cache, String failureMode) {
-
-    public boolean degraded() {
-        return failureMode != null;
-    }
+public record Authorization(boolean allowed, List<String> decidingRules, String revision, String cache,
+                            String failureMode, boolean degraded) {
 }

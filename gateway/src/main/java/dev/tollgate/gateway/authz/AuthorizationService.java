@@ -1,30 +1,124 @@
 package dev.tollgate.gateway.authz;
 
+import dev.tollgate.fallback.FailureMode;
+import dev.tollgate.fallback.FallbackTaken;
 import dev.tollgate.gateway.authn.Authentication;
+import dev.tollgate.gateway.problem.RequestRejectedException;
+import dev.tollgate.gateway.revocation.RevocationCheck;
+import dev.tollgate.gateway.revocation.RevocationStore;
 import dev.tollgate.gateway.route.RouteSecurity;
 import dev.tollgate.policy.AccessRequest;
-import dev.tollgate.policy.Authorizer;
+import dev.tollgate.policy.Decision;
+import dev.tollgate.policy.Principal;
+import dev.tollgate.policy.Revision;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import reactor.core.publisher.Mono;
 
-/** Turns an authenticated request into an {@link AccessRequest} and asks the tenant's policy. */
+/**
+ * Step 5 of a request: revocation first (checked before any cache), then the decision cache, then the tenant's policy
+ * on a miss; the result is cached no longer than the credential, the policy's time window, or the configured TTL.
+ * When the revocation view cannot be confirmed current, the route's failure mode decides.
+ */
 public class AuthorizationService {
 
-    private final Authorizer authorizer;
+    /** What authorization needs from the policy engine: decisions and the current revision of a tenant's policy. */
+    public interface Policies {
+        Decision authorize(AccessRequest request);
+
+        Optional<Revision> revision(String tenant);
+    }
+
+    private final Policies policies;
+    private final DecisionCache cache;
+    private final RevocationStore revocations;
+    private final Duration cacheTtl;
     private final Clock clock;
 
-    public AuthorizationService(Authorizer authorizer, Clock clock) {
-        this.authorizer = authorizer;
+    public AuthorizationService(Policies policies, DecisionCache cache, RevocationStore revocations,
+                                Duration cacheTtl, Clock clock) {
+        this.policies = policies;
+        this.cache = cache;
+        this.revocations = revocations;
+        this.cacheTtl = cacheTtl;
         this.clock = clock;
     }
 
     public Mono<Authorization> authorize(ServerHttpRequest request, String routeId, RouteSecurity route,
                                          Authentication authentication) {
+        Principal principal = authentication.principal();
+        String method = request.getMethod().name();
+        FallbackTaken taken = checkRevocation(route, authentication, method);
         AccessRequest access = accessRequest(request, routeId, route, authentication);
-        return Mono.just(new Authorization(authorizer.authorize(access), "MISS", null));
+        String revision = policies.revision(route.tenant()).map(Revision::toString).orElse("none");
+        DecisionCacheKey key = new DecisionCacheKey(route.tenant(), revision, principal.id(), access.action(),
+                access.resource());
+        Function<String, String> attributes = name -> RequestAttributes.valueOf(access, name);
+        String failureMode = taken == null ? null : taken.describe();
+        boolean degraded = taken != null && taken.degraded();
+        return cache.get(key, attributes)
+                .map(hit -> new Authorization(hit.decision().allowed(), hit.decision().decidingRules(),
+                        hit.decision().revision(), hit.tier(), failureMode, degraded))
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    Decision d = policies.authorize(access);
+                    String decidedRevision = d.revision() == null ? revision : d.revision().toString();
+                    cacheIfReusable(key, d, decidedRevision, access, authentication);
+                    return new Authorization(d.allowed(), d.decidingRules(), decidedRevision, "MISS", failureMode,
+                            degraded);
+                }));
+    }
+
+    /**
+     * Revoked → 403. A view that cannot be confirmed current → the route's failure mode: fail closed (503), or a
+     * degrade that allows serving stale decisions, within its bound and its narrowing rules.
+     */
+    private FallbackTaken checkRevocation(RouteSecurity route, Authentication a, String method) {
+        Principal p = a.principal();
+        RevocationCheck check = revocations.check(p.id(), p.tenant(), a.tokenHash(), a.jti(), a.jkt());
+        if (!check.revoked() && !route.tenant().equals(p.tenant())) {
+            check = revocations.check(null, route.tenant(), null, null, null);
+        }
+        if (check.revoked()) {
+            String kind = check.revokedBy().substring(0, check.revokedBy().indexOf(':'));
+            throw RequestRejectedException.forbidden("revoked." + kind,
+                    kind.startsWith("tenant") ? "the tenant is not active" : "the credential or workload is revoked",
+                    List.of());
+        }
+        if (check.staleMillis() == 0) {
+            return null;
+        }
+        FailureMode mode = route.failureMode();
+        if (mode instanceof FailureMode.Degrade d && d.serveStaleDecisions() != null
+                && check.staleMillis() <= d.serveStaleDecisions().toMillis() && d.admits(method, p.id())) {
+            return new FallbackTaken("revocations", null, "served-stale-decision");
+        }
+        throw RequestRejectedException.unavailable("dependency.revocations",
+                "the revocation list cannot be confirmed current; try again shortly", mode.retryAfter());
+    }
+
+    private void cacheIfReusable(DecisionCacheKey key, Decision d, String revision, AccessRequest access,
+                                 Authentication authentication) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(cacheTtl);
+        if (d.validUntil() != null && d.validUntil().isBefore(expires)) {
+            expires = d.validUntil();
+        }
+        if (authentication.credentialExpiry() != null && authentication.credentialExpiry().isBefore(expires)) {
+            expires = authentication.credentialExpiry();
+        }
+        if (!d.errors().isEmpty() || !expires.isAfter(now)) {
+            return;
+        }
+        Map<String, String> attributes = new HashMap<>();
+        d.attributesRead().forEach(name -> attributes.put(name, RequestAttributes.valueOf(access, name)));
+        cache.put(key, new CachedDecision(d.allowed(), d.decidingRules(), revision, attributes, now, expires));
     }
 
     AccessRequest accessRequest(ServerHttpRequest request, String routeId, RouteSecurity route,

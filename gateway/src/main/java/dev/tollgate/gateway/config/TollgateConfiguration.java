@@ -1,6 +1,13 @@
 package dev.tollgate.gateway.config;
 
-import dev.tollgate.fallback.Dependency;
+import dev.tollgate.fallback.DependencyListener;
+import dev.tollgate.fallback.DependencyRegistry;
+import dev.tollgate.gateway.authz.DecisionCache;
+import dev.tollgate.gateway.redis.RedisAccess;
+import dev.tollgate.gateway.revocation.LocalRevocationStore;
+import dev.tollgate.gateway.revocation.RedisRevocationStore;
+import dev.tollgate.gateway.revocation.RevocationStore;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.tollgate.gateway.authn.Authenticator;
 import dev.tollgate.gateway.authn.WorkloadAuthenticator;
 import dev.tollgate.gateway.authz.AuthorizationService;
@@ -13,7 +20,6 @@ import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
 import dev.tollgate.gateway.tls.TlsServerCustomizer;
 import dev.tollgate.gateway.token.IssuerKeys;
 import dev.tollgate.gateway.token.TokenVerifier;
-import dev.tollgate.policy.Authorizer;
 import dev.tollgate.policy.PolicyEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,23 +64,18 @@ public class TollgateConfiguration {
         return new TlsServerCustomizer(properties.tls(), new SpiffeTrustManager(trustDomains));
     }
 
+    @Bean
+    DependencyRegistry dependencyRegistry(TollgateProperties properties) {
+        return new DependencyRegistry(properties.dependencies().templates(), properties.dependencies().instances(),
+                DependencyListener.NONE);
+    }
+
     @Bean(destroyMethod = "")
-    List<IssuerKeys> issuerKeys(TollgateProperties properties) {
+    List<IssuerKeys> issuerKeys(TollgateProperties properties, DependencyRegistry dependencies) {
         HttpClient http = HttpClient.create().responseTimeout(Duration.ofSeconds(5));
         List<IssuerKeys> keys = new ArrayList<>();
         properties.issuers().forEach((name, settings) -> {
-            Dependency dependency = new Dependency() {
-                @Override
-                public String name() {
-                    return "issuer:" + name;
-                }
-
-                @Override
-                public <T> Mono<T> call(Supplier<Mono<T>> call) {
-                    return Mono.defer(call).timeout(Duration.ofSeconds(5));
-                }
-            };
-            IssuerKeys k = new IssuerKeys(settings, dependency, http);
+            IssuerKeys k = new IssuerKeys(settings, dependencies.dependency("issuer:" + name), http);
             // First load before serving: a gateway that cannot verify tokens yet must not accept traffic.
             k.start().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
             keys.add(k);
@@ -104,10 +105,61 @@ public class TollgateConfiguration {
         return PolicyEngine.load(properties.policies().directory(), clock);
     }
 
+    @Bean(destroyMethod = "close")
+    RedisAccess redisAccess(TollgateProperties properties) {
+        TollgateProperties.Redis redis = properties.redis();
+        return redis.uri() == null || redis.uri().isBlank() ? null
+                : new RedisAccess(redis.uri(), redis.commandTimeout());
+    }
+
+    @Bean(destroyMethod = "close")
+    RevocationStore revocationStore(TollgateProperties properties, ObjectProvider<RedisAccess> redis,
+                                    DependencyRegistry dependencies, Clock clock) {
+        RedisAccess access = redis.getIfAvailable();
+        if (access == null) {
+            return new LocalRevocationStore();
+        }
+        RedisRevocationStore store = new RedisRevocationStore(access, dependencies.dependency("redis"), clock,
+                properties.redis().keyPrefix(), properties.revocation().pollInterval());
+        store.start();
+        store.awaitCurrent(Duration.ofSeconds(5));
+        return store;
+    }
+
     @Bean
-    AuthorizationService authorizationService(PolicyEngine engine, Clock clock) {
-        Authorizer authorizer = engine;
-        return new AuthorizationService(authorizer, clock);
+    DecisionCache decisionCache(TollgateProperties properties, ObjectProvider<RedisAccess> redis,
+                                DependencyRegistry dependencies, Clock clock, RevocationStore revocations,
+                                TokenVerifier tokens) {
+        DecisionCache cache = new DecisionCache(properties.decisionCache().maxEntries(), redis.getIfAvailable(),
+                dependencies.dependency("redis"), properties.redis().keyPrefix(), clock);
+        // A revocation announced by any instance drops what this one holds (it is also checked before the cache).
+        revocations.onChange(r -> {
+            switch (r.kind()) {
+                case PRINCIPAL -> cache.invalidatePrincipal(r.value());
+                case TENANT_SUSPENDED, TENANT_OFFBOARDED -> cache.invalidateTenant(r.value());
+                case TOKEN -> tokens.invalidate(r.value());
+                default -> { }
+            }
+        });
+        return cache;
+    }
+
+    @Bean
+    AuthorizationService authorizationService(PolicyEngine engine, DecisionCache cache,
+                                              RevocationStore revocations, TollgateProperties properties,
+                                              Clock clock) {
+        AuthorizationService.Policies policies = new AuthorizationService.Policies() {
+            @Override
+            public dev.tollgate.policy.Decision authorize(dev.tollgate.policy.AccessRequest request) {
+                return engine.authorize(request);
+            }
+
+            @Override
+            public java.util.Optional<dev.tollgate.policy.Revision> revision(String tenant) {
+                return engine.revision(tenant);
+            }
+        };
+        return new AuthorizationService(policies, cache, revocations, properties.decisionCache().ttl(), clock);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.config;
 
 import java.nio.file.Path;
+import dev.tollgate.fallback.DependencySettings;
 import dev.tollgate.gateway.token.IssuerSettings;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains,
                                  Map<String, IssuerSettings> issuers, Policies policies,
-                                 DecisionLogSettings decisionLog, Limits limits) {
+                                 DecisionLogSettings decisionLog, Limits limits, Redis redis,
+                                 DecisionCacheSettings decisionCache, RevocationSettings revocation,
+                                 Dependencies dependencies) {
 
     public TollgateProperties {
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
@@ -23,6 +26,10 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         policies = policies == null ? new Policies(null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
+        redis = redis == null ? new Redis(null, null, null) : redis;
+        decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
+        revocation = revocation == null ? new RevocationSettings(null) : revocation;
+        dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
     }
 
     /**
@@ -85,6 +92,49 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         public Limits {
             maxTokenBytes = maxTokenBytes == null ? 8192 : maxTokenBytes;
             maxProofBytes = maxProofBytes == null ? 4096 : maxProofBytes;
+        }
+    }
+
+    /**
+     * Shared state (decision cache L2, revocations, DPoP replay store). Without {@code uri}, in-process stores are
+     * used: fine for one instance, wrong for several.
+     *
+     * @param uri            {@code redis://host:port}, {@code rediss://...}, or a Sentinel URI
+     *                       ({@code redis-sentinel://host:26379/0#mymaster})
+     * @param keyPrefix      prefix of every key and channel Tollgate uses
+     * @param commandTimeout Lettuce's command timeout (the dependency guard's time limit applies too)
+     */
+    public record Redis(String uri, String keyPrefix, Duration commandTimeout) {
+        public Redis {
+            keyPrefix = keyPrefix == null ? "tollgate:" : keyPrefix;
+            commandTimeout = commandTimeout == null ? Duration.ofSeconds(1) : commandTimeout;
+        }
+    }
+
+    /**
+     * @param maxEntries in-process entries at most
+     * @param ttl        longest a decision is reused (also bounded by the credential's expiry and the policy's time
+     *                   windows)
+     */
+    public record DecisionCacheSettings(Long maxEntries, Duration ttl) {
+        public DecisionCacheSettings {
+            maxEntries = maxEntries == null ? 100_000L : maxEntries;
+            ttl = ttl == null ? Duration.ofMinutes(5) : ttl;
+        }
+    }
+
+    /** @param pollInterval how often each instance confirms its revocation view is current */
+    public record RevocationSettings(Duration pollInterval) {
+        public RevocationSettings {
+            pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
+        }
+    }
+
+    /** Dependency guards: named templates and per-dependency instances (see fallback/FAILURE-MODES.md). */
+    public record Dependencies(Map<String, DependencySettings> templates, Map<String, DependencySettings> instances) {
+        public Dependencies {
+            templates = templates == null ? Map.of() : templates;
+            instances = instances == null ? Map.of() : instances;
         }
     }
 

@@ -69,6 +69,27 @@ public final class RedisRevocationStore implements RevocationStore {
                 .subscribe();
     }
 
+    /**
+     * Waits (on the calling, non-event-loop thread, at start-up) until the view is confirmed current or the wait is
+     * over: an instance should not take traffic on a revocation view it never loaded. Returns whether it is current.
+     */
+    public boolean awaitCurrent(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (staleMillis() == 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 until it is", wait);
+        return false;
+    }
+
     private void subscribe(StatefulRedisPubSubConnection<String, String> connection) {
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override

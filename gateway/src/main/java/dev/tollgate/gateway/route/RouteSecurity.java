@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.route;
 
+import dev.tollgate.fallback.FailureMode;
 import java.util.Objects;
 
 /**
@@ -9,13 +10,16 @@ import java.util.Objects;
  * @param tenant             the tenant that owns the route's resources; a principal of another tenant is denied
  * @param requires           which credentials must be presented ({@code mtls+jwt}, ...)
  * @param forwardCredentials keep {@code Authorization}/{@code DPoP} on the proxied request (default: stripped)
+ * @param failureMode        what to do when a dependency the route needs is down (default: fail closed)
  */
-public record RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials) {
+public record RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials,
+                            FailureMode failureMode) {
 
     public RouteSecurity {
         Objects.requireNonNull(tenant, "tenant");
         if (tenant.isBlank()) {
             throw new IllegalArgumentException("Tollgate filter: 'tenant' is required");
         }
+        failureMode = failureMode == null ? FailureMode.FAIL_CLOSED : failureMode;
     }
 }

@@ -10,7 +10,6 @@ import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.gateway.forward.IdentityHeaders;
 import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
-import dev.tollgate.policy.Decision;
 import dev.tollgate.policy.Principal;
 import java.time.Clock;
 import java.util.List;
@@ -70,10 +69,9 @@ public final class TollgateFilter implements GatewayFilter {
                 })
                 .map(authorization -> {
                     trace.authorization = authorization;
-                    Decision decision = authorization.decision();
-                    if (!decision.allowed()) {
+                    if (!authorization.allowed()) {
                         throw RequestRejectedException.forbidden("policy.denied",
-                                "the tenant's policy does not allow this request", decision.decidingRules());
+                                "the tenant's policy does not allow this request", authorization.decidingRules());
                     }
                     return authorization;
                 })
@@ -122,13 +120,13 @@ public final class TollgateFilter implements GatewayFilter {
         ServerHttpRequest request = exchange.getRequest();
         Authentication a = t.authentication;
         Principal p = a == null ? null : a.principal();
-        Decision d = t.authorization == null ? null : t.authorization.decision();
+        Authorization d = t.authorization;
         List<String> rules = d != null ? d.decidingRules()
                 : t.rejection != null ? t.rejection.decidingRules() : List.of();
         c.decisionLog().record(new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
                 p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
                 request.getPath().value(), effect, status, reason, rules,
-                d == null || d.revision() == null ? null : d.revision().toString(),
+                d == null ? null : d.revision(),
                 p == null ? List.of() : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList(),
                 a == null ? null : a.tokenHash(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
                 a == null ? null : a.x5t(),

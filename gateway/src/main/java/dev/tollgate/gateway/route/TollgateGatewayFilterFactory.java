@@ -1,6 +1,11 @@
 package dev.tollgate.gateway.route;
 
+import dev.tollgate.fallback.FailureMode;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 
@@ -11,7 +16,11 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
  * filters:
  *   - Tollgate=acme, mtls+jwt                 # shortcut: tenant, requires
  *   - name: Tollgate                          # or in full
- *     args: { tenant: acme, requires: mtls+jwt, forward-credentials: false }
+ *     args:
+ *       tenant: acme
+ *       requires: mtls+jwt
+ *       failure-mode: degrade               # default: fail-closed
+ *       degrade: { serve-stale-decisions: 2m, safe-methods-only: true }
  * </pre>
  */
 public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<TollgateGatewayFilterFactory.Config> {
@@ -43,6 +52,9 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
         private String tenant;
         private String requires = "mtls+jwt";
         private boolean forwardCredentials;
+        private String failureMode = "fail-closed";
+        private Degrade degrade = new Degrade();
+        private Duration retryAfter;
 
         public String getTenant() {
             return tenant;
@@ -68,8 +80,82 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
             this.forwardCredentials = forwardCredentials;
         }
 
+        public String getFailureMode() {
+            return failureMode;
+        }
+
+        public void setFailureMode(String failureMode) {
+            this.failureMode = failureMode;
+        }
+
+        public Degrade getDegrade() {
+            return degrade;
+        }
+
+        public void setDegrade(Degrade degrade) {
+            this.degrade = degrade;
+        }
+
+        public Duration getRetryAfter() {
+            return retryAfter;
+        }
+
+        public void setRetryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+
         RouteSecurity toRouteSecurity() {
-            return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials);
+            return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials, mode());
+        }
+
+        private FailureMode mode() {
+            return switch (failureMode == null ? "fail-closed" : failureMode.trim().toLowerCase(Locale.ROOT)) {
+                case "fail-closed" -> new FailureMode.FailClosed(retryAfter);
+                case "degrade" -> new FailureMode.Degrade(degrade.serveStaleDecisions, degrade.localReplayStore,
+                        degrade.safeMethodsOnly, Set.copyOf(degrade.principals), retryAfter);
+                default -> throw new IllegalArgumentException("Tollgate filter: failure-mode must be fail-closed or"
+                        + " degrade, not '" + failureMode + "'");
+            };
+        }
+    }
+
+    /** What a {@code degrade} failure mode allows; see fallback/FAILURE-MODES.md. */
+    public static class Degrade {
+        private Duration serveStaleDecisions;
+        private boolean localReplayStore;
+        private boolean safeMethodsOnly;
+        private List<String> principals = new ArrayList<>();
+
+        public Duration getServeStaleDecisions() {
+            return serveStaleDecisions;
+        }
+
+        public void setServeStaleDecisions(Duration serveStaleDecisions) {
+            this.serveStaleDecisions = serveStaleDecisions;
+        }
+
+        public boolean isLocalReplayStore() {
+            return localReplayStore;
+        }
+
+        public void setLocalReplayStore(boolean localReplayStore) {
+            this.localReplayStore = localReplayStore;
+        }
+
+        public boolean isSafeMethodsOnly() {
+            return safeMethodsOnly;
+        }
+
+        public void setSafeMethodsOnly(boolean safeMethodsOnly) {
+            this.safeMethodsOnly = safeMethodsOnly;
+        }
+
+        public List<String> getPrincipals() {
+            return principals;
+        }
+
+        public void setPrincipals(List<String> principals) {
+            this.principals = principals;
         }
     }
 }

@@ -18,6 +18,7 @@ public abstract class AbstractGatewayTest {
 
     protected static final GatewayFixture fixture = GatewayFixture.get();
     protected static final RecordingDecisionSink decisions = new RecordingDecisionSink();
+    protected static final String KEY_PREFIX = TestRedis.uniquePrefix();
 
     @LocalServerPort
     protected int port;
@@ -42,6 +43,8 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);
         r.add("tollgate.issuers.test.algorithms[0]", () -> "ES256");
         r.add("tollgate.issuers.test.max-lifetime", () -> "1h");
+        r.add("tollgate.redis.uri", TestRedis::uri);
+        r.add("tollgate.redis.key-prefix", () -> KEY_PREFIX + clientAuth + ":");
         r.add("tollgate.policies.directory", () -> f.path("policies").toString());
         r.add("tollgate.decision-log.path", () -> f.path("decisions-" + clientAuth + ".jsonl").toString());
         String upstream = "http://127.0.0.1:" + f.upstream.port();

@@ -1,0 +1,139 @@
+package dev.tollgate.gateway.authz;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.tollgate.fallback.Dependency;
+import dev.tollgate.gateway.redis.RedisAccess;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Two tiers of decisions: in-process (Caffeine, bounded) and Redis (shared by every instance). A Redis failure is a
+ * miss, never an error: policy is evaluated in-process anyway, so the shared tier only saves work.
+ */
+public final class DecisionCache {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionCache.class);
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    /** Where a decision was found. */
+    public record Hit(CachedDecision decision, String tier) {
+    }
+
+    private final Cache<DecisionCacheKey, CachedDecision> local;
+    private final RedisAccess redis;
+    private final Dependency dependency;
+    private final String prefix;
+    private final Clock clock;
+
+    public DecisionCache(long maxEntries, RedisAccess redis, Dependency dependency, String keyPrefix, Clock clock) {
+        this.clock = clock;
+        this.redis = redis;
+        this.dependency = dependency;
+        this.prefix = keyPrefix + "decision:";
+        this.local = Caffeine.newBuilder().maximumSize(maxEntries)
+                .expireAfter(new Expiry<DecisionCacheKey, CachedDecision>() {
+                    @Override
+                    public long expireAfterCreate(DecisionCacheKey k, CachedDecision v, long now) {
+                        return Math.max(0, Duration.between(clock.instant(), v.expiresAt()).toNanos());
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(DecisionCacheKey k, CachedDecision v, long now, long current) {
+                        return expireAfterCreate(k, v, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(DecisionCacheKey k, CachedDecision v, long now, long current) {
+                        return current;
+                    }
+                }).build();
+    }
+
+    /** L1, then L2; empty on a miss (including a Redis failure or an entry whose attributes differ). */
+    public Mono<Hit> get(DecisionCacheKey key, Function<String, String> attributes) {
+        Instant now = clock.instant();
+        CachedDecision l1 = local.getIfPresent(key);
+        if (l1 != null && l1.expiresAt().isAfter(now) && l1.matches(attributes)) {
+            return Mono.just(new Hit(l1, "L1"));
+        }
+        if (redis == null) {
+            return Mono.empty();
+        }
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.get(prefix + key.digest())))
+                .map(DecisionCache::decode)
+                .filter(d -> d.expiresAt().isAfter(clock.instant()) && d.matches(attributes))
+                .doOnNext(d -> local.put(key, d))
+                .map(d -> new Hit(d, "L2"))
+                .onErrorResume(e -> {
+                    log.debug("decision cache L2 unavailable: {}", e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** Stores in both tiers; the Redis write happens in the background and may fail silently (it is only a cache). */
+    public void put(DecisionCacheKey key, CachedDecision decision) {
+        long ttlMillis = Duration.between(clock.instant(), decision.expiresAt()).toMillis();
+        if (ttlMillis <= 0) {
+            return;
+        }
+        local.put(key, decision);
+        if (redis != null) {
+            String body = encode(decision);
+            dependency.call(() -> redis.reactive().flatMap(r -> r.psetex(prefix + key.digest(), ttlMillis, body)))
+                    .subscribe(ok -> { }, e -> log.debug("decision cache L2 write failed: {}", e.toString()));
+        }
+    }
+
+    /** Drops every in-process entry for this principal (revocation announced); the Redis tier is keyed by revision. */
+    public void invalidatePrincipal(String principal) {
+        local.asMap().keySet().removeIf(k -> k.principal().equals(principal));
+    }
+
+    public void invalidateTenant(String tenant) {
+        local.asMap().keySet().removeIf(k -> k.tenant().equals(tenant));
+    }
+
+    public void invalidateAll() {
+        local.invalidateAll();
+    }
+
+    public long localSize() {
+        local.cleanUp();
+        return local.estimatedSize();
+    }
+
+    static String encode(CachedDecision d) {
+        ObjectNode n = json.createObjectNode();
+        n.put("allowed", d.allowed());
+        d.decidingRules().forEach(n.putArray("rules")::add);
+        n.put("revision", d.revision());
+        ObjectNode attrs = n.putObject("attributes");
+        d.attributes().forEach(attrs::put);
+        n.put("decidedAt", d.decidedAt().toEpochMilli());
+        n.put("expiresAt", d.expiresAt().toEpochMilli());
+        return n.toString();
+    }
+
+    static CachedDecision decode(String body) {
+        JsonNode n = json.readTree(body);
+        List<String> rules = n.has("rules") ? n.get("rules").valueStream().map(JsonNode::asString).toList()
+                : List.of();
+        Map<String, String> attrs = new HashMap<>();
+        n.get("attributes").properties().forEach(e -> attrs.put(e.getKey(), e.getValue().asString()));
+        return new CachedDecision(n.get("allowed").asBoolean(), rules, n.get("revision").asString(), attrs,
+                Instant.ofEpochMilli(n.get("decidedAt").asLong()), Instant.ofEpochMilli(n.get("expiresAt").asLong()));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tollgate.gateway.authz;
+
+import dev.tollgate.policy.AccessRequest;
+import dev.tollgate.policy.Principal;
+import java.util.Map;
+
+/**
+ * Reads one attribute of an access request by the dotted name the policy engine reports
+ * ({@code request.headers.x-env}, {@code principal.claims.team}, {@code context.route}), as text, so a cached
+ * decision can be compared with a new request on exactly the attributes it depended on.
+ */
+final class RequestAttributes {
+
+    private RequestAttributes() {
+    }
+
+    static String valueOf(AccessRequest r, String name) {
+        String[] path = name.split("\\.", 3);
+        Object value = switch (path[0]) {
+            case "principal" -> principal(r.principal(), path);
+            case "request" -> request(r, path);
+            case "context" -> path.length > 1 ? lookup(r.context(), rest(path, 1)) : r.context();
+            case "resource" -> r.resource();
+            case "time" -> r.time();
+            default -> "?" + name;
+        };
+        return String.valueOf(value);
+    }
+
+    private static Object principal(Principal p, String[] path) {
+        if (path.length < 2) {
+            return p.id();
+        }
+        return switch (path[1]) {
+            case "id" -> p.id();
+            case "trustDomain", "trust_domain" -> p.trustDomain();
+            case "tenant" -> p.tenant();
+            case "issuer" -> p.issuer();
+            case "provenBy", "proven_by", "credentials" -> p.provenBy().stream().map(Enum::name).sorted().toList();
+            case "claims" -> path.length > 2 ? lookup(p.claims(), path[2]) : p.claims();
+            default -> "?" + path[1];
+        };
+    }
+
+    private static Object request(AccessRequest r, String[] path) {
+        if (path.length < 2) {
+            return r.action() + " " + r.resource();
+        }
+        return switch (path[1]) {
+            case "method", "action" -> r.action();
+            case "path" -> r.resource();
+            case "headers" -> path.length > 2 ? r.headers().get(path[2]) : r.headers();
+            case "query" -> path.length > 2 ? r.query().get(path[2]) : r.query();
+            default -> "?" + path[1];
+        };
+    }
+
+    private static String rest(String[] path, int from) {
+        return String.join(".", java.util.Arrays.copyOfRange(path, from, path.length));
+    }
+
+    private static Object lookup(Map<String, ?> map, String dotted) {
+        Object current = map;
+        for (String part : dotted.split("\\.")) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(part);
+        }
+        return current;
+    }
+}
