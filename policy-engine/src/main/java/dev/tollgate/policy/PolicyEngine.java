@@ -33,19 +33,50 @@ public final class PolicyEngine implements Authorizer {
         }
     }
 
-    private final Map<String, List<Rule>> tenants;
+    private volatile Map<String, List<Rule>> tenants;
+    private volatile Map<String, Revision> revisions = Map.of();
+    private final Path directory;
 
-    private PolicyEngine(Map<String, List<Rule>> tenants) {
+    private PolicyEngine(Path directory, Map<String, List<Rule>> tenants) {
+        this.directory = directory;
         this.tenants = tenants;
     }
 
     public static PolicyEngine load(Path directory, Clock clock) {
+        PolicyEngine engine = new PolicyEngine(directory, Map.of());
+        engine.reload();
+        return engine;
+    }
+
+    /** Re-reads the directory; the current policy stays if the new one cannot be read. */
+    public synchronized void reload() {
+        Map<String, StringBuilder> contents = new HashMap<>();
+        Map<String, List<Rule>> next = read(directory, contents);
+        Map<String, Revision> nextRevisions = new HashMap<>();
+        contents.forEach((tenant, text) -> nextRevisions.put(tenant, new Revision(hash(text.toString()), null)));
+        tenants = next;
+        revisions = nextRevisions;
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, List<Rule>> read(Path directory, Map<String, StringBuilder> contents) {
         Map<String, List<Rule>> tenants = new HashMap<>();
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                Map<String, Object> doc = new Yaml(new SafeConstructor(new LoaderOptions()))
-                        .load(Files.readString(file));
+                String text = Files.readString(file);
+                Map<String, Object> doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
                 String tenant = (String) doc.get("tenant");
+                contents.computeIfAbsent(tenant, t -> new StringBuilder()).append(file.getFileName()).append('\n')
+                        .append(text);
                 List<Rule> rules = tenants.computeIfAbsent(tenant, t -> new ArrayList<>());
                 for (Object o : (List<?>) doc.getOrDefault("rules", List.of())) {
                     Map<?, ?> m = (Map<?, ?>) o;
@@ -62,7 +93,7 @@ public final class PolicyEngine implements Authorizer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new PolicyEngine(tenants);
+        return tenants;
     }
 
     @Override
@@ -76,12 +107,12 @@ public final class PolicyEngine implements Authorizer {
             }
         }
         boolean allowed = forbids.isEmpty() && !permits.isEmpty();
-        return new Decision(allowed, forbids.isEmpty() ? permits : forbids, List.of(), new Revision("dev", null),
+        return new Decision(allowed, forbids.isEmpty() ? permits : forbids, List.of(), revisions.get(request.tenant()),
                 System.nanoTime() - start, null, Set.of());
     }
 
     public Optional<Revision> revision(String tenant) {
-        return Optional.of(new Revision("dev", null));
+        return Optional.ofNullable(revisions.get(tenant));
     }
 
     static boolean pathMatches(String pattern, String path) {

@@ -8,6 +8,8 @@ import dev.tollgate.gateway.revocation.LocalRevocationStore;
 import dev.tollgate.gateway.revocation.RedisRevocationStore;
 import dev.tollgate.gateway.revocation.RevocationStore;
 import org.springframework.beans.factory.ObjectProvider;
+import dev.tollgate.gateway.admin.AdminServer;
+import dev.tollgate.gateway.admin.AdminSettings;
 import dev.tollgate.gateway.authn.Authenticator;
 import dev.tollgate.gateway.authn.WorkloadAuthenticator;
 import dev.tollgate.gateway.authz.AuthorizationService;
@@ -168,6 +170,15 @@ public class TollgateConfiguration {
                                                               DecisionLog decisionLog, Clock clock) {
         return new TollgateGatewayFilterFactory(
                 new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock));
+    }
+
+    @Bean
+    AdminServer adminServer(TollgateProperties properties, Supplier<TrustDomains> trustDomains,
+                            PolicyEngine engine, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
+        TollgateProperties.Admin admin = properties.admin();
+        return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
+                properties.tls().certificate(), properties.tls().privateKey()), new SpiffeTrustManager(trustDomains),
+                trustDomains, engine::authorize, engine::reload, revocations, decisionLog, clock);
     }
 
     @Bean

@@ -17,7 +17,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                  Map<String, IssuerSettings> issuers, Policies policies,
                                  DecisionLogSettings decisionLog, Limits limits, Redis redis,
                                  DecisionCacheSettings decisionCache, RevocationSettings revocation,
-                                 Dependencies dependencies) {
+                                 Dependencies dependencies, Admin admin) {
 
     public TollgateProperties {
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
@@ -30,6 +30,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
         dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
+        admin = admin == null ? new Admin(null, null, null, null) : admin;
     }
 
     /**
@@ -135,6 +136,20 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         public Dependencies {
             templates = templates == null ? Map.of() : templates;
             instances = instances == null ? Map.of() : instances;
+        }
+    }
+
+    /**
+     * The admin API (mTLS, its own port; the same server certificate as the API listener).
+     *
+     * @param tenant the tenant whose workloads may call it; its policy authorizes each named action
+     */
+    public record Admin(Boolean enabled, String address, Integer port, String tenant) {
+        public Admin {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            address = address == null ? "127.0.0.1" : address;
+            port = port == null ? 9444 : port;
+            tenant = tenant == null ? "tollgate-admin" : tenant;
         }
     }
 

@@ -38,6 +38,13 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.trust-domains[1].name", () -> "globex.test");
         r.add("tollgate.trust-domains[1].tenant", () -> "globex");
         r.add("tollgate.trust-domains[1].bundle-file", () -> f.path("globex-bundle.pem").toString());
+        r.add("tollgate.trust-domains[2].name", () -> "initech.test");
+        r.add("tollgate.trust-domains[2].tenant", () -> "initech");
+        r.add("tollgate.trust-domains[2].bundle-file", () -> f.path("initech-bundle.pem").toString());
+        r.add("tollgate.trust-domains[3].name", () -> "ops.test");
+        r.add("tollgate.trust-domains[3].tenant", () -> "tollgate-admin");
+        r.add("tollgate.trust-domains[3].bundle-file", () -> f.path("ops-bundle.pem").toString());
+        r.add("tollgate.admin.port", () -> "0");
         r.add("tollgate.issuers.test.issuer", () -> GatewayFixture.ISSUER);
         r.add("tollgate.issuers.test.jwks-file", () -> f.path("jwks.json").toString());
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);
@@ -68,6 +75,10 @@ public abstract class AbstractGatewayTest {
         r.add(routes + "[4].uri", () -> upstream);
         r.add(routes + "[4].predicates[0]", () -> "Path=/token-only/acme/**");
         r.add(routes + "[4].filters[0]", () -> "Tollgate=acme, jwt");
+        r.add(routes + "[5].id", () -> "initech-api");
+        r.add(routes + "[5].uri", () -> upstream);
+        r.add(routes + "[5].predicates[0]", () -> "Path=/api/initech/**");
+        r.add(routes + "[5].filters[0]", () -> "Tollgate=initech, mtls");
     }
 
     @BeforeEach

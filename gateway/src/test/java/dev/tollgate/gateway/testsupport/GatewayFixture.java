@@ -30,6 +30,9 @@ public final class GatewayFixture {
     public static final String CHECKOUT = "spiffe://acme.test/ns/shop/sa/checkout";
     public static final String REPORTER = "spiffe://acme.test/ns/shop/sa/reporter";
     public static final String INVOICER = "spiffe://globex.test/ns/billing/sa/invoicer";
+    public static final String INITECH_API = "spiffe://initech.test/ns/app/sa/api";
+    public static final String OPERATOR = "spiffe://ops.test/ns/ops/sa/operator";
+    public static final String VIEWER = "spiffe://ops.test/ns/ops/sa/viewer";
 
     private static GatewayFixture instance;
 
@@ -41,6 +44,11 @@ public final class GatewayFixture {
     public final Certificates.Issued checkout;
     public final Certificates.Issued reporter;
     public final Certificates.Issued invoicer;
+    public final Certificates.Issued initechCa;
+    public final Certificates.Issued initechApi;
+    public final Certificates.Issued opsCa;
+    public final Certificates.Issued operator;
+    public final Certificates.Issued viewer;
     public final ECKey issuerKey;
     public final ECKey unknownKey;
     public final WireMockServer upstream;
@@ -66,6 +74,13 @@ public final class GatewayFixture {
             checkout = Certificates.issue(acmeCa, Certificates.svid(CHECKOUT));
             reporter = Certificates.issue(acmeCa, Certificates.svid(REPORTER));
             invoicer = Certificates.issue(globexCa, Certificates.svid(INVOICER));
+            initechCa = Certificates.selfSigned(Certificates.ca("initech.test CA").uri("spiffe://initech.test"));
+            Certificates.writePem(path("initech-bundle.pem"), initechCa.certificate());
+            initechApi = Certificates.issue(initechCa, Certificates.svid(INITECH_API));
+            opsCa = Certificates.selfSigned(Certificates.ca("ops.test CA").uri("spiffe://ops.test"));
+            Certificates.writePem(path("ops-bundle.pem"), opsCa.certificate());
+            operator = Certificates.issue(opsCa, Certificates.svid(OPERATOR));
+            viewer = Certificates.issue(opsCa, Certificates.svid(VIEWER));
             issuerKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             unknownKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             Files.writeString(path("jwks.json"), new JWKSet(issuerKey.toPublicJWK()).toString());
@@ -93,6 +108,32 @@ public final class GatewayFixture {
     private void writePolicies() throws IOException {
         Files.createDirectories(path("policies/acme"));
         Files.createDirectories(path("policies/globex"));
+        Files.createDirectories(path("policies/initech"));
+        Files.createDirectories(path("policies/tollgate-admin"));
+        Files.writeString(path("policies/initech/api.yaml"), """
+                tenant: initech
+                rules:
+                  - id: api-reads
+                    effect: permit
+                    principal: { prefix: "spiffe://initech.test/" }
+                    action: [GET]
+                    resource: "/api/initech/**"
+                """);
+        Files.writeString(path("policies/tollgate-admin/admin.yaml"), """
+                tenant: tollgate-admin
+                rules:
+                  - id: operators-administer
+                    effect: permit
+                    principal: { exact: "spiffe://ops.test/ns/ops/sa/operator" }
+                    action: [revocations.list, revocations.create, revocations.delete, tenants.suspend,
+                             tenants.resume, tenants.offboard, policies.reload]
+                    resource: "/**"
+                  - id: viewers-list
+                    effect: permit
+                    principal: { exact: "spiffe://ops.test/ns/ops/sa/viewer" }
+                    action: [revocations.list]
+                    resource: "/revocations"
+                """);
         Files.writeString(path("policies/acme/orders.yaml"), """
                 tenant: acme
                 rules:

@@ -41,9 +41,15 @@ public final class TlsClient {
     }
 
     public Response send(String method, String path, Map<String, String> headers) {
-        return client.headers(h -> headers.forEach(h::add))
-                .request(io.netty.handler.codec.http.HttpMethod.valueOf(method)).uri(path)
-                .responseSingle((res, body) -> body.asString().defaultIfEmpty("")
+        return send(method, path, headers, null);
+    }
+
+    public Response send(String method, String path, Map<String, String> headers, String body) {
+        var request = client.headers(h -> headers.forEach(h::add))
+                .request(io.netty.handler.codec.http.HttpMethod.valueOf(method)).uri(path);
+        var sending = body == null ? request
+                : request.send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just(body)));
+        return sending.responseSingle((res, content) -> content.asString().defaultIfEmpty("")
                         .map(b -> new Response(res.status().code(), res.responseHeaders(), b)))
                 .block(Duration.ofSeconds(15));
     }

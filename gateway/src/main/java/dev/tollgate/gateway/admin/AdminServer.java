@@ -1,0 +1,255 @@
+package dev.tollgate.gateway.admin;
+
+import dev.tollgate.gateway.decisionlog.DecisionEvent;
+import dev.tollgate.gateway.decisionlog.DecisionIds;
+import dev.tollgate.gateway.decisionlog.DecisionLog;
+import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.gateway.identity.TrustDomains;
+import dev.tollgate.gateway.problem.Json;
+import dev.tollgate.gateway.revocation.Revocation;
+import dev.tollgate.gateway.revocation.RevocationKind;
+import dev.tollgate.gateway.revocation.RevocationStore;
+import dev.tollgate.policy.AccessRequest;
+import dev.tollgate.policy.CredentialKind;
+import dev.tollgate.policy.Decision;
+import dev.tollgate.policy.Principal;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The admin API, on its own port: revoke and list, suspend / resume / offboard a tenant, reload policy. Callers
+ * authenticate with an X.509-SVID (mTLS required) of a trust domain mapped to the admin tenant, and every call is
+ * authorized by Tollgate's own policy engine (the admin tenant's policy, named actions such as
+ * {@code revocations.create}) and recorded in the decision log.
+ */
+public final class AdminServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final JsonMapper json = JsonMapper.builder().build();
+    private static final int MAX_BODY = 8192;
+
+    private final AdminSettings settings;
+    private final X509ExtendedTrustManager trustManager;
+    private final Supplier<TrustDomains> trustDomains;
+    private final Function<AccessRequest, Decision> policy;
+    private final Runnable reloadPolicy;
+    private final RevocationStore revocations;
+    private final DecisionLog decisionLog;
+    private final Clock clock;
+    private volatile DisposableServer server;
+
+    public AdminServer(AdminSettings settings, X509ExtendedTrustManager trustManager,
+                       Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
+                       Runnable reloadPolicy, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
+        this.settings = settings;
+        this.trustManager = trustManager;
+        this.trustDomains = trustDomains;
+        this.policy = policy;
+        this.reloadPolicy = reloadPolicy;
+        this.revocations = revocations;
+        this.decisionLog = decisionLog;
+        this.clock = clock;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled()) {
+            return;
+        }
+        server = HttpServer.create().host(settings.address()).port(settings.port())
+                .secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(settings.certificate().toFile(),
+                        settings.privateKey().toFile()).configure(b -> b.trustManager(trustManager)
+                        .clientAuth(ClientAuth.REQUIRE))))
+                .route(r -> r
+                        .get("/revocations", (req, res) -> handle(req, res, "revocations.list", this::list))
+                        .post("/revocations", (req, res) -> handle(req, res, "revocations.create", this::create))
+                        .delete("/revocations/{kind}/{value}",
+                                (req, res) -> handle(req, res, "revocations.delete", this::delete))
+                        .post("/tenants/{tenant}/{operation}", (req, res) -> handle(req, res,
+                                "tenants." + req.param("operation"), this::tenant))
+                        .post("/policies/reload", (req, res) -> handle(req, res, "policies.reload", this::reload)))
+                .bindNow();
+        log.info("admin API listening on {}:{} (mTLS, admin tenant '{}')", settings.address(), server.port(),
+                settings.tenant());
+    }
+
+    /** What one admin call answers. */
+    private record Reply(int status, String body) {
+    }
+
+    /** Authenticates, authorizes, runs the operation, records the decision. */
+    private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, String action,
+                              java.util.function.BiFunction<Call, String, Mono<Reply>> operation) {
+        long start = System.nanoTime();
+        String decisionId = DecisionIds.next();
+        Principal principal = principal(req);
+        String path = req.path().startsWith("/") ? req.path() : "/" + req.path();
+        Call call = new Call(req, principal);
+        Mono<Reply> reply;
+        List<String> rules = List.of();
+        String revision = null;
+        if (principal == null) {
+            reply = Mono.just(new Reply(401, problem(401, "admin.unauthenticated", "an admin X.509-SVID is required",
+                    decisionId)));
+        } else if (!settings.tenant().equals(principal.tenant())) {
+            reply = Mono.just(new Reply(403, problem(403, "tenant.mismatch", "not an admin workload", decisionId)));
+        } else {
+            Decision d = policy.apply(new AccessRequest(settings.tenant(), principal, action, path, Map.of(),
+                    Map.of(), Map.of("route", "admin"), clock.instant()));
+            rules = d.decidingRules();
+            revision = d.revision() == null ? null : d.revision().toString();
+            reply = d.allowed()
+                    ? req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                            .flatMap(body -> body.length() > MAX_BODY
+                                    ? Mono.just(new Reply(413, problem(413, "admin.body-too-large",
+                                            "request body too large", decisionId)))
+                                    : operation.apply(call, body))
+                            .onErrorResume(IllegalArgumentException.class, e -> Mono.just(new Reply(400,
+                                    problem(400, "admin.bad-request", e.getMessage(), decisionId))))
+                            .onErrorResume(e -> Mono.just(new Reply(503, problem(503, "dependency.revocations",
+                                    "the revocation store is unavailable", decisionId))))
+                    : Mono.just(new Reply(403, problem(403, "policy.denied",
+                            "the admin policy does not allow this operation", decisionId)));
+        }
+        List<String> decidingRules = rules;
+        String decidedRevision = revision;
+        return reply.flatMap(r -> {
+            String effect = r.status() < 300 ? "ALLOW" : r.status() >= 500 ? "ERROR" : "DENY";
+            decisionLog.record(new DecisionEvent(decisionId, clock.instant(), "admin", settings.tenant(),
+                    principal == null ? null : principal.id(), principal == null ? null : principal.trustDomain(),
+                    req.method().name(), path, effect, r.status(), action, decidingRules, decidedRevision,
+                    principal == null ? List.of() : List.of("mtls"), null, null, null, null, null, false, null,
+                    (System.nanoTime() - start) / 1000));
+            return res.status(r.status()).header("content-type", r.status() < 300 ? "application/json"
+                            : "application/problem+json")
+                    .header("X-Tollgate-Decision-Id", decisionId)
+                    .sendString(Mono.just(r.body())).then();
+        });
+    }
+
+    /** An authorized admin call. */
+    private record Call(HttpServerRequest request, Principal principal) {
+    }
+
+    private Mono<Reply> list(Call call, String body) {
+        String items = revocations.list().stream()
+                .sorted(java.util.Comparator.comparing(Revocation::at))
+                .map(r -> "{\"kind\":" + Json.quote(r.kind().wireName()) + ",\"value\":" + Json.quote(r.value())
+                        + ",\"at\":" + Json.quote(r.at().toString()) + ",\"by\":" + Json.quote(r.by()) + "}")
+                .collect(Collectors.joining(","));
+        return Mono.just(new Reply(200, "{\"revocations\":[" + items + "]}"));
+    }
+
+    private Mono<Reply> create(Call call, String body) {
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("body must be JSON: {\"kind\": ..., \"value\": ...}");
+        }
+        if (n == null || !n.hasNonNull("kind") || !n.hasNonNull("value")) {
+            throw new IllegalArgumentException("body must be JSON: {\"kind\": ..., \"value\": ...}");
+        }
+        Revocation r = new Revocation(RevocationKind.fromWire(n.get("kind").asString()), n.get("value").asString(),
+                clock.instant(), call.principal().id());
+        return revocations.revoke(r).thenReturn(new Reply(201, "{\"revoked\":" + Json.quote(r.key()) + "}"));
+    }
+
+    private Mono<Reply> delete(Call call, String body) {
+        RevocationKind kind = RevocationKind.fromWire(call.request().param("kind"));
+        String value = java.net.URLDecoder.decode(call.request().param("value"), StandardCharsets.UTF_8);
+        return revocations.lift(kind, value).thenReturn(new Reply(200, "{\"lifted\":"
+                + Json.quote(Revocation.key(kind, value)) + "}"));
+    }
+
+    private Mono<Reply> tenant(Call call, String body) {
+        String tenant = call.request().param("tenant");
+        String operation = call.request().param("operation");
+        Instant now = clock.instant();
+        String by = call.principal().id();
+        boolean offboarded = revocations.list().stream().anyMatch(r -> r.kind() == RevocationKind.TENANT_OFFBOARDED
+                && r.value().equals(tenant));
+        return switch (operation) {
+            case "suspend" -> revocations.revoke(new Revocation(RevocationKind.TENANT_SUSPENDED, tenant, now, by))
+                    .thenReturn(new Reply(200, "{\"tenant\":" + Json.quote(tenant) + ",\"state\":\"suspended\"}"));
+            case "offboard" -> revocations.revoke(new Revocation(RevocationKind.TENANT_OFFBOARDED, tenant, now, by))
+                    .thenReturn(new Reply(200, "{\"tenant\":" + Json.quote(tenant) + ",\"state\":\"offboarded\"}"));
+            case "resume" -> offboarded
+                    ? Mono.just(new Reply(409, "{\"tenant\":" + Json.quote(tenant)
+                            + ",\"state\":\"offboarded\",\"detail\":\"an offboarded tenant cannot be resumed\"}"))
+                    : revocations.lift(RevocationKind.TENANT_SUSPENDED, tenant)
+                            .thenReturn(new Reply(200, "{\"tenant\":" + Json.quote(tenant)
+                                    + ",\"state\":\"active\"}"));
+            default -> throw new IllegalArgumentException("unknown tenant operation '" + operation
+                    + "' (suspend, resume, offboard)");
+        };
+    }
+
+    private Mono<Reply> reload(Call call, String body) {
+        return Mono.fromRunnable(reloadPolicy).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .thenReturn(new Reply(200, "{\"reloaded\":true}"));
+    }
+
+    private Principal principal(HttpServerRequest req) {
+        Certificate[] peer = new Certificate[0];
+        SslHandler ssl = ((reactor.netty.Connection) req).channel().pipeline().get(SslHandler.class);
+        try {
+            peer = ssl == null ? peer : ssl.engine().getSession().getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+        if (peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) {
+            return null;
+        }
+        SpiffeId id = SpiffeId.fromCertificate(leaf);
+        TrustDomains.TrustDomain domain = trustDomains.get().get(id.trustDomain());
+        return new Principal(id.toString(), id.trustDomain(), domain == null ? null : domain.tenant(), null,
+                Map.of(), Set.of(CredentialKind.MTLS));
+    }
+
+    private static String problem(int status, String code, String detail, String decisionId) {
+        return "{\"type\":\"about:blank\",\"status\":" + status + ",\"code\":" + Json.quote(code) + ",\"detail\":"
+                + Json.quote(detail) + ",\"decision_id\":" + Json.quote(decisionId) + "}";
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.disposeNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null && !server.isDisposed();
+    }
+}
