@@ -69,7 +69,7 @@ public final class DecisionCache {
         if (l1 != null && l1.expiresAt().isAfter(now) && l1.matches(attributes)) {
             return Mono.just(new Hit(l1, "L1"));
         }
-        if (redis == null) {
+        if (redis == null || !redis.connected()) {
             return Mono.empty();
         }
         return dependency.call(() -> redis.reactive().flatMap(r -> r.get(prefix + key.digest())))
@@ -90,7 +90,7 @@ public final class DecisionCache {
             return;
         }
         local.put(key, decision);
-        if (redis != null) {
+        if (redis != null && redis.connected()) {
             String body = encode(decision);
             dependency.call(() -> redis.reactive().flatMap(r -> r.psetex(prefix + key.digest(), ttlMillis, body)))
                     .subscribe(ok -> { }, e -> log.debug("decision cache L2 write failed: {}", e.toString()));

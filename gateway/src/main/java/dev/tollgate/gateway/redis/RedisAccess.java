@@ -31,11 +31,13 @@ public final class RedisAccess implements AutoCloseable {
     private final RedisURI uri;
     private final AtomicReference<StatefulRedisConnection<String, String>> commands = new AtomicReference<>();
     private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
+    private final Duration connectTimeout;
     private Disposable connecting;
 
     public RedisAccess(String uri, Duration commandTimeout) {
         this.uri = RedisURI.create(uri);
         this.client = RedisClient.create();
+        this.connectTimeout = commandTimeout.multipliedBy(3);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // Commands issued while disconnected fail at once instead of queueing without bound.
@@ -48,8 +50,10 @@ public final class RedisAccess implements AutoCloseable {
     /** Connects in the background, retrying until Redis answers; {@code onConnected} runs once connected. */
     public void start(Consumer<StatefulRedisPubSubConnection<String, String>> onPubSubConnected) {
         connecting = Mono.fromFuture(() -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
+                .timeout(connectTimeout)
                 .doOnNext(commands::set)
-                .then(Mono.fromFuture(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()))
+                .then(Mono.fromFuture(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture())
+                        .timeout(connectTimeout))
                 .doOnNext(c -> {
                     pubSub.set(c);
                     onPubSubConnected.accept(c);
@@ -57,7 +61,7 @@ public final class RedisAccess implements AutoCloseable {
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
                         .doBeforeRetry(s -> {
-                            if (s.totalRetries() % 10 == 0) {
+                            if (s.totalRetries() < 3 || s.totalRetries() % 10 == 0) {
                                 log.warn("Redis at {}:{} not reachable yet: {}", uri.getHost(), uri.getPort(),
                                         s.failure().toString());
                             }

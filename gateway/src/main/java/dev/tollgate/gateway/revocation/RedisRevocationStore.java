@@ -41,6 +41,8 @@ public final class RedisRevocationStore implements RevocationStore {
     private final String versionKey;
     private final String channel;
     private final Map<String, Revocation> view = new ConcurrentHashMap<>();
+    /** When (nanoTime) an announcement last added each key: a reload must not drop what arrived after its snapshot. */
+    private final Map<String, Long> announcedAt = new ConcurrentHashMap<>();
     private final List<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
     private volatile String knownVersion;
     private volatile Instant lastConfirmed = Instant.EPOCH;
@@ -73,6 +75,12 @@ public final class RedisRevocationStore implements RevocationStore {
      * Waits (on the calling, non-event-loop thread, at start-up) until the view is confirmed current or the wait is
      * over: an instance should not take traffic on a revocation view it never loaded. Returns whether it is current.
      */
+    @Override
+    public String toString() {
+        return "RedisRevocationStore[connected=" + redis.connected() + ", stale=" + staleMillis() + "ms, entries="
+                + view.size() + "]";
+    }
+
     public boolean awaitCurrent(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
@@ -104,6 +112,11 @@ public final class RedisRevocationStore implements RevocationStore {
 
     /** Reads the version; reloads everything when it moved. Confirms the view as current when it succeeds. */
     Mono<Void> poll() {
+        if (!redis.connected()) {
+            // Not connected: the view simply ages. (Calling anyway would only trip the breaker while Lettuce
+            // reconnects, and delay recovery by the breaker's open wait.)
+            return Mono.empty();
+        }
         Instant started = clock.instant();
         return dependency.call(() -> redis.reactive().flatMap(r -> r.get(versionKey).defaultIfEmpty("0")))
                 .flatMap(version -> version.equals(knownVersion) ? Mono.just(version)
@@ -118,6 +131,7 @@ public final class RedisRevocationStore implements RevocationStore {
     }
 
     private Mono<Void> reload() {
+        long started = System.nanoTime();
         return dependency.call(() -> redis.reactive().flatMap(r -> r.hgetall(hashKey).collectMap(
                         kv -> kv.getKey(), kv -> kv.getValue())))
                 .doOnNext(all -> {
@@ -133,7 +147,9 @@ public final class RedisRevocationStore implements RevocationStore {
                             listeners.forEach(l -> l.accept(r));
                         }
                     });
-                    view.keySet().retainAll(fresh.keySet());
+                    view.keySet().removeIf(key -> !fresh.containsKey(key)
+                            && announcedAt.getOrDefault(key, Long.MIN_VALUE) - started < 0);
+                    announcedAt.values().removeIf(at -> at - started < 0);
                 })
                 .then();
     }
@@ -141,10 +157,14 @@ public final class RedisRevocationStore implements RevocationStore {
     private void apply(String message) {
         if (message.startsWith("+")) {
             Revocation r = decode(message.substring(1));
+            if (r != null) {
+                announcedAt.put(r.key(), System.nanoTime());
+            }
             if (r != null && view.put(r.key(), r) == null) {
                 listeners.forEach(l -> l.accept(r));
             }
         } else if (message.startsWith("-")) {
+            announcedAt.remove(message.substring(1));
             view.remove(message.substring(1));
         }
     }

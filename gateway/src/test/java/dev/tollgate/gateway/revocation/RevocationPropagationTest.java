@@ -1,0 +1,93 @@
+package dev.tollgate.gateway.revocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.fallback.DependencyRegistry;
+import dev.tollgate.gateway.redis.RedisAccess;
+import dev.tollgate.gateway.testsupport.TestRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances (two stores, each with its own Redis connections) on one Redis: a revocation made on one is seen by
+ * the other, and how long that takes is measured. Target: under one second at p99.
+ */
+class RevocationPropagationTest {
+
+    @Test
+    void aRevocationOnOneInstanceReachesTheOtherWellUnderASecond() {
+        String prefix = TestRedis.uniquePrefix();
+        DependencyRegistry deps = DependencyRegistry.ofDefaults();
+        try (RedisRevocationStore a = store(prefix, deps); RedisRevocationStore b = store(prefix, deps)) {
+            assertThat(a.awaitCurrent(Duration.ofSeconds(5))).isTrue();
+            assertThat(b.awaitCurrent(Duration.ofSeconds(5))).isTrue();
+            List<Long> micros = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                String principal = "spiffe://acme.test/ns/shop/sa/w" + i;
+                long start = System.nanoTime();
+                a.revoke(new Revocation(RevocationKind.PRINCIPAL, principal, Instant.now(), "test"))
+                        .block(Duration.ofSeconds(2));
+                long deadline = start + Duration.ofSeconds(2).toNanos();
+                while (!b.check(principal, null, null, null, null).revoked() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(b.check(principal, null, null, null, null).revoked()).isTrue();
+                micros.add((System.nanoTime() - start) / 1000);
+            }
+            Collections.sort(micros);
+            long p50 = micros.get(49);
+            long p99 = micros.get(98);
+            System.out.printf("revocation propagation between instances: p50 %d us, p99 %d us, max %d us%n", p50, p99,
+                    micros.get(99));
+            assertThat(p99).isLessThan(1_000_000);
+            assertThat(b.list()).hasSize(100);
+        }
+    }
+
+    @Test
+    void liftingIsSeenByTheOtherInstanceAndAStoppedRedisMakesTheViewStale() throws Exception {
+        String prefix = TestRedis.uniquePrefix();
+        DependencyRegistry deps = DependencyRegistry.ofDefaults();
+        try (var redis = new dev.tollgate.gateway.testsupport.RedisProcess().start();
+             RedisRevocationStore a = store(redis.uri(), prefix, deps);
+             RedisRevocationStore b = store(redis.uri(), prefix, deps)) {
+            assertThat(a.awaitCurrent(Duration.ofSeconds(5))).as("%s", a).isTrue();
+            assertThat(b.awaitCurrent(Duration.ofSeconds(5))).as("%s", b).isTrue();
+            a.revoke(new Revocation(RevocationKind.TENANT_SUSPENDED, "acme", Instant.now(), "t"))
+                    .block(Duration.ofSeconds(2));
+            awaitTrue(() -> b.check(null, "acme", null, null, null).revoked());
+            a.lift(RevocationKind.TENANT_SUSPENDED, "acme").block(Duration.ofSeconds(2));
+            awaitTrue(() -> !b.check(null, "acme", null, null, null).revoked());
+            assertThat(b.check(null, "acme", null, null, null).staleMillis()).isZero();
+
+            redis.kill();
+            awaitTrue(() -> b.check(null, "acme", null, null, null).staleMillis() > 0);
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static RedisRevocationStore store(String prefix, DependencyRegistry deps) {
+        return store(TestRedis.uri(), prefix, deps);
+    }
+
+    private static RedisRevocationStore store(String uri, String prefix, DependencyRegistry deps) {
+        RedisRevocationStore store = new RedisRevocationStore(new RedisAccess(uri, Duration.ofMillis(500)),
+                deps.dependency("redis"), Clock.systemUTC(), prefix, Duration.ofMillis(200));
+        store.start();
+        return store;
+    }
+}

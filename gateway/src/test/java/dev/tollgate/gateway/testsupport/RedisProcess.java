@@ -1,0 +1,64 @@
+package dev.tollgate.gateway.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+
+/**
+ * A throwaway {@code redis-server} on a free loopback port, for tests that kill Redis mid-traffic. The real process,
+ * not a mock: stopping it is what an outage looks like to Lettuce.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private final int port;
+    private Process process;
+
+    public RedisProcess() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public RedisProcess start() {
+        try {
+            process = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server is needed for this test (apt-get install redis-server)", e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return this;
+            } catch (IOException notYet) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new IllegalStateException("redis-server did not start on port " + port);
+    }
+
+    /** Kills the process (SIGKILL): no goodbye to its clients. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}
