@@ -5,7 +5,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * What BlockHound may ignore in the gateway's tests: writing a log line (Logback's appender takes a lock that can be
- * contended; logging is not I/O we could make reactive) and the JDK's own lazy class-loading of random seeds.
+ * contended; logging is not I/O we could make reactive), Lettuce's write-path lock, and the JDK's random seeds.
  * Everything else that blocks on an event loop fails the test.
  */
 public class TollgateBlockHoundIntegration implements BlockHoundIntegration {
@@ -15,6 +15,10 @@ public class TollgateBlockHoundIntegration implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
         builder.allowBlockingCallsInside("ch.qos.logback.core.UnsynchronizedAppenderBase", "doAppend");
+        // Lettuce guards its write path with a short lock that two writers may contend for (by design).
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
         builder.allowBlockingCallsInside("java.util.UUID", "randomUUID");
     }
