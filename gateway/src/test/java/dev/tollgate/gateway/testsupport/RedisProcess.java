@@ -25,7 +25,7 @@ public final class RedisProcess implements AutoCloseable {
     public RedisProcess start() {
         try {
             process = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                    "--save", "", "--appendonly", "no", "--enable-debug-command", "local").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IllegalStateException("redis-server is needed for this test (apt-get install redis-server)", e);

@@ -1,0 +1,203 @@
+package dev.tollgate.gateway.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.tollgate.gateway.decisionlog.DecisionEvent;
+import dev.tollgate.gateway.testsupport.AbstractGatewayTest;
+import dev.tollgate.gateway.testsupport.GatewayFixture;
+import dev.tollgate.gateway.testsupport.RedisProcess;
+import dev.tollgate.gateway.testsupport.TlsClient;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Dependencies failing in the middle of traffic: Redis killed and made slow, the JWKS endpoint answering 500 and
+ * hanging, the upstream failing. Fail-closed routes refuse, degrade routes do exactly what they declare, nothing the
+ * policy denies is ever allowed, every request leaves its decision-log event, and all recovers without a restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailureModesTest extends AbstractGatewayTest {
+
+    static final RedisProcess redis = new RedisProcess().start();
+    static final WireMockServer jwks = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+            .dynamicPort());
+
+    static {
+        jwks.start();
+        serveKeys();
+    }
+
+    static void serveKeys() {
+        jwks.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json")
+                .withBody(new JWKSet(fixture.issuerKey.toPublicJWK()).toString())));
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) {
+        register(r, "faults");
+        r.add("tollgate.tls.client-auth", () -> "need");
+        r.add("tollgate.redis.uri", redis::uri);
+        r.add("tollgate.redis.command-timeout", () -> "300ms");
+        r.add("tollgate.revocation.poll-interval", () -> "150ms");
+        r.add("tollgate.dependencies.instances.redis.time-limit", () -> "300ms");
+        r.add("tollgate.dependencies.instances.redis.wait-in-open", () -> "500ms");
+        r.add("tollgate.issuers.test.jwks-file", () -> "");
+        r.add("tollgate.issuers.test.jwks-uri", () -> "http://127.0.0.1:" + jwks.port() + "/jwks");
+        r.add("tollgate.issuers.test.refresh-interval", () -> "200ms");
+        r.add("tollgate.dependencies.instances.[issuer:test].time-limit", () -> "300ms");
+        String routes = "spring.cloud.gateway.server.webflux.routes";
+        String upstream = "http://127.0.0.1:" + fixture.upstream.port();
+        r.add(routes + "[6].id", () -> "acme-degraded");
+        r.add(routes + "[6].uri", () -> upstream);
+        r.add(routes + "[6].predicates[0]", () -> "Path=/degraded/acme/**");
+        r.add(routes + "[6].filters[0].name", () -> "RewritePath");
+        r.add(routes + "[6].filters[0].args.regexp", () -> "/degraded/acme/(?<rest>.*)");
+        r.add(routes + "[6].filters[0].args.replacement", () -> "/api/acme/${rest}");
+        r.add(routes + "[6].filters[1].name", () -> "Tollgate");
+        r.add(routes + "[6].filters[1].args.tenant", () -> "acme");
+        r.add(routes + "[6].filters[1].args.requires", () -> "mtls+jwt");
+        r.add(routes + "[6].filters[1].args.failure-mode", () -> "degrade");
+        r.add(routes + "[6].filters[1].args.degrade.serve-stale-decisions", () -> "1m");
+        r.add(routes + "[6].filters[1].args.degrade.safe-methods-only", () -> "true");
+        r.add(routes + "[7].id", () -> "acme-upstream-down");
+        r.add(routes + "[7].uri", () -> "http://127.0.0.1:1");
+        r.add(routes + "[7].predicates[0]", () -> "Path=/api/acme/orders/9999");
+        r.add(routes + "[7].order", () -> "-1");
+        r.add(routes + "[7].filters[0]", () -> "Tollgate=acme, mtls+jwt");
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+        jwks.stop();
+    }
+
+    private String token() {
+        return fixture.token(GatewayFixture.CHECKOUT).sign();
+    }
+
+    private TlsClient.Response call(String path) {
+        return client(fixture.checkout).get(path, TlsClient.bearer(token()));
+    }
+
+    private DecisionEvent eventOf(TlsClient.Response r) {
+        String id = r.header("X-Tollgate-Decision-Id");
+        if (id == null && r.body().contains("decision_id")) {
+            id = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        }
+        if (id == null) {
+            id = fixture.upstream.getAllServeEvents().get(0).getRequest().getHeader("X-Tollgate-Decision-Id");
+        }
+        return decisions.await(id);
+    }
+
+    private static TlsClient.Response eventually(Supplier<TlsClient.Response> call, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        TlsClient.Response r = call.get();
+        while (r.status() != status && System.nanoTime() < deadline) {
+            r = call.get();
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    void redisKilledMidTrafficFailClosedRefusesDegradeServesWithinItsBoundsAndBothRecover() {
+        long before = decisions.size();
+        int requests = 0;
+        assertThat(call("/api/acme/orders/1").status()).isEqualTo(200);
+        assertThat(call("/degraded/acme/orders/1").status()).isEqualTo(200);
+        requests += 2;
+
+        redis.kill();
+        TlsClient.Response refused = eventually(() -> call("/api/acme/orders/1"), 503);
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.body()).contains("dependency.revocations");
+        assertThat(eventOf(refused).effect()).isEqualTo("ERROR");
+
+        TlsClient.Response degraded = call("/degraded/acme/orders/1");
+        assertThat(degraded.status()).isEqualTo(200);
+        DecisionEvent event = eventOf(degraded);
+        assertThat(event.degraded()).isTrue();
+        assertThat(event.failureMode()).startsWith("degraded:served-stale-decision");
+
+        TlsClient.Response deniedByPolicy = call("/degraded/acme/admin");
+        assertThat(deniedByPolicy.status()).as("degrade never allows what policy denies").isEqualTo(403);
+        TlsClient.Response unsafe = client(fixture.checkout).send("POST", "/degraded/acme/orders/1",
+                TlsClient.bearer(token()));
+        assertThat(unsafe.status()).as("safe-methods-only").isEqualTo(503);
+        requests += 3;
+
+        redis.start();
+        TlsClient.Response recovered = eventually(() -> call("/api/acme/orders/1"), 200);
+        assertThat(eventOf(recovered).degraded()).isFalse();
+        assertThat(eventOf(call("/degraded/acme/orders/1")).degraded()).isFalse();
+        requests += 2;
+        // Every request, refused or allowed, left exactly one event (the eventually() loops add their own).
+        assertThat(decisions.size() - before).isGreaterThanOrEqualTo(requests);
+    }
+
+    @Test
+    @Order(2)
+    void aSlowRedisIsTreatedLikeADownOne() throws Exception {
+        assertThat(eventually(() -> call("/api/acme/orders/2"), 200).status()).isEqualTo(200);
+        RedisClient client = RedisClient.create(redis.uri());
+        try (var connection = client.connect()) {
+            connection.async().dispatch(io.lettuce.core.protocol.CommandType.DEBUG,
+                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SLEEP")
+                            .add(3));
+            TlsClient.Response refused = eventually(() -> call("/api/acme/orders/2"), 503);
+            assertThat(refused.body()).contains("dependency.revocations");
+            assertThat(call("/degraded/acme/orders/2").status()).isEqualTo(200);
+        } finally {
+            client.shutdown();
+        }
+        eventually(() -> call("/api/acme/orders/2"), 200);
+    }
+
+    @Test
+    @Order(3)
+    void theJwksEndpointFailingOrHangingLeavesCachedKeysWorking() {
+        jwks.resetAll();
+        jwks.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(500)));
+        assertThat(call("/api/acme/orders/3").status()).isEqualTo(200);
+        jwks.resetAll();
+        jwks.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)
+                .withBody("{\"keys\":[]}")));
+        assertThat(call("/api/acme/orders/3").status()).isEqualTo(200);
+        jwks.resetAll();
+        serveKeys();
+        assertThat(call("/api/acme/orders/3").status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void aFailingUpstreamIsAnErrorNotASuccessAndItsDecisionIsRecorded() {
+        long before = decisions.size();
+        TlsClient.Response r = call("/api/acme/orders/9999");
+        assertThat(r.status()).as(r.body()).isGreaterThanOrEqualTo(500);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (decisions.size() == before && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(decisions.size()).isGreaterThan((int) before);
+    }
+}
