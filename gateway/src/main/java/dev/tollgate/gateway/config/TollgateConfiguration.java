@@ -11,6 +11,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import dev.tollgate.gateway.admin.AdminServer;
 import dev.tollgate.gateway.admin.AdminSettings;
 import dev.tollgate.gateway.authn.Authenticator;
+import dev.tollgate.gateway.ops.DecisionMetrics;
+import dev.tollgate.gateway.ops.DependenciesHealthIndicator;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tollgate.gateway.authn.WorkloadAuthenticator;
 import dev.tollgate.gateway.authz.AuthorizationService;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
@@ -167,9 +170,11 @@ public class TollgateConfiguration {
     @Bean
     TollgateGatewayFilterFactory tollgateGatewayFilterFactory(Authenticator authenticator,
                                                               AuthorizationService authorization,
-                                                              DecisionLog decisionLog, Clock clock) {
+                                                              DecisionLog decisionLog, Clock clock,
+                                                              MeterRegistry meters) {
         return new TollgateGatewayFilterFactory(
-                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock));
+                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock,
+                        new DecisionMetrics(meters)));
     }
 
     @Bean
@@ -179,6 +184,12 @@ public class TollgateConfiguration {
         return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
                 properties.tls().certificate(), properties.tls().privateKey()), new SpiffeTrustManager(trustDomains),
                 trustDomains, engine::authorize, engine::reload, revocations, decisionLog, clock);
+    }
+
+    @Bean
+    DependenciesHealthIndicator tollgateHealthIndicator(DependencyRegistry dependencies,
+                                                        RevocationStore revocations) {
+        return new DependenciesHealthIndicator(dependencies, revocations);
     }
 
     @Bean

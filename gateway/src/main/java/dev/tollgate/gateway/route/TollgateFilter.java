@@ -8,6 +8,7 @@ import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.decisionlog.DecisionIds;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.gateway.forward.IdentityHeaders;
+import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
 import dev.tollgate.policy.Principal;
@@ -39,7 +40,7 @@ public final class TollgateFilter implements GatewayFilter {
 
     /** What the filter needs from the application; one instance shared by every route. */
     public record Collaborators(Authenticator authenticator, AuthorizationService authorization,
-                                DecisionLog decisionLog, Clock clock) {
+                                DecisionLog decisionLog, Clock clock, DecisionMetrics metrics) {
     }
 
     private final RouteSecurity route;
@@ -123,6 +124,7 @@ public final class TollgateFilter implements GatewayFilter {
         Authorization d = t.authorization;
         List<String> rules = d != null ? d.decidingRules()
                 : t.rejection != null ? t.rejection.decidingRules() : List.of();
+        c.metrics().record(t.routeId, effect, reason, t.authorization != null && t.authorization.degraded());
         c.decisionLog().record(new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
                 p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
                 request.getPath().value(), effect, status, reason, rules,

@@ -82,6 +82,9 @@ class FailureModesTest extends AbstractGatewayTest {
         r.add(routes + "[7].filters[0]", () -> "Tollgate=acme, mtls+jwt");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.tollgate.gateway.ops.DependenciesHealthIndicator health;
+
     @AfterAll
     static void stop() {
         redis.close();
@@ -131,6 +134,7 @@ class FailureModesTest extends AbstractGatewayTest {
         assertThat(refused.header("Retry-After")).isNotBlank();
         assertThat(refused.body()).contains("dependency.revocations");
         assertThat(eventOf(refused).effect()).isEqualTo("ERROR");
+        assertThat(health.health().getStatus().getCode()).as("readiness follows Redis").isEqualTo("DOWN");
 
         TlsClient.Response degraded = call("/degraded/acme/orders/1");
         assertThat(degraded.status()).isEqualTo(200);
@@ -148,6 +152,7 @@ class FailureModesTest extends AbstractGatewayTest {
         redis.start();
         TlsClient.Response recovered = eventually(() -> call("/api/acme/orders/1"), 200);
         assertThat(eventOf(recovered).degraded()).isFalse();
+        assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
         assertThat(eventOf(call("/degraded/acme/orders/1")).degraded()).isFalse();
         requests += 2;
         // Every request, refused or allowed, left exactly one event (the eventually() loops add their own).
