@@ -48,6 +48,14 @@ public final class DemoMain {
         out.append("\n4) 401: no token\n");
         out.append("curl -i --cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem "
                 + "--key .demo/pki/acme-checkout-key.pem " + base + "/api/acme/orders/42\n");
+        out.append("\n5) Revoke the checkout workload through the admin API (mTLS as the ops operator, port 9444),"
+                + " then run 1) again -> 403 revoked.principal; lift it with DELETE\n");
+        String admin = "curl -i --cacert .demo/pki/server-ca.pem --cert .demo/pki/ops-operator.pem "
+                + "--key .demo/pki/ops-operator-key.pem ";
+        out.append(admin).append("-X POST -H 'content-type: application/json' -d '{\"kind\":\"principal\","
+                + "\"value\":\"spiffe://acme.demo/ns/shop/sa/checkout\"}' https://localhost:9444/revocations\n");
+        out.append(admin).append("-X DELETE https://localhost:9444/revocations/principal/"
+                + "spiffe%3A%2F%2Facme.demo%2Fns%2Fshop%2Fsa%2Fcheckout\n");
         out.append("\nTokens (valid 55 minutes; restart the demo for fresh ones) are also in .demo/tokens/.\n");
         out.append("Decision log (one JSON line per request): ").append(decisionLog).append("   e.g. tail -f ")
                 .append(decisionLog).append("\n");

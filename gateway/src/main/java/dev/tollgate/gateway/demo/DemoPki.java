@@ -28,7 +28,8 @@ public final class DemoPki {
 
     public static final List<Workload> WORKLOADS = List.of(
             new Workload("acme.demo", "acme", "spiffe://acme.demo/ns/shop/sa/checkout", "acme-checkout"),
-            new Workload("globex.demo", "globex", "spiffe://globex.demo/ns/billing/sa/invoicer", "globex-invoicer"));
+            new Workload("globex.demo", "globex", "spiffe://globex.demo/ns/billing/sa/invoicer", "globex-invoicer"),
+            new Workload("ops.demo", "tollgate-admin", "spiffe://ops.demo/ns/ops/sa/operator", "ops-operator"));
 
     private final Path dir;
 
@@ -50,7 +51,8 @@ public final class DemoPki {
 
     /** Generates everything that is missing; existing material is kept so curl commands keep working across runs. */
     public boolean ensure() {
-        if (Files.exists(issuerSigningKey()) && Files.exists(pki("server.pem"))) {
+        if (Files.exists(issuerSigningKey()) && Files.exists(pki("server.pem"))
+                && WORKLOADS.stream().allMatch(w -> Files.exists(pki(w.fileStem() + ".pem")))) {
             return false;
         }
         try {

@@ -56,5 +56,12 @@ class DockerFilesTest {
         assertThat(context.resolve((String) build.get("dockerfile"))).exists();
         assertThat((List<String>) tollgate.get("command")).containsExactly("demo");
         assertThat((List<String>) tollgate.get("ports")).allMatch(p -> p.startsWith("127.0.0.1:") && p.endsWith(":8443"));
+        // Environment variables must name settings that exist (Spring's relaxed binding: TOLLGATE_REDIS_URI is
+        // tollgate.redis.uri), and Redis must be the compose file's own service.
+        Map<String, Object> env = (Map<String, Object>) tollgate.get("environment");
+        String properties = Files.readString(ROOT.resolve(
+                "gateway/src/main/java/dev/tollgate/gateway/config/TollgateProperties.java"));
+        assertThat(env.get("TOLLGATE_REDIS_URI")).isEqualTo("redis://redis:6379");
+        assertThat(properties).contains("public record Redis(String uri").contains("public record Admin(Boolean enabled, String address");
     }
 }
