@@ -1,137 +1,178 @@
 package dev.tollgate.policy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Tenant policy sets loaded from a directory ({@code <dir>/<tenant>/*.yaml}); first cut: rules permit or forbid a
- * principal (exact or prefix) some methods on a path pattern; forbid overrides permit; default deny.
+ * Tollgate's authorizer: every tenant's policy set, evaluated in-process. Semantics as Cedar's: forbid overrides
+ * permit, default deny, rule order does not matter, a condition that errors makes its rule not apply (or, with
+ * {@code on-error: deny}, denies). A request for tenant T consults only T's set.
+ * <p>
+ * {@link #reload} (and the file watcher) swap all tenants atomically: an invalid change is refused as a whole and the
+ * last good revisions stay.
  */
-public final class PolicyEngine implements Authorizer {
+public final class PolicyEngine implements Authorizer, AutoCloseable {
 
-    record Rule(String id, boolean permit, String principalExact, String principalPrefix, Set<String> actions,
-                String resource) {
-        boolean applies(AccessRequest r) {
-            String p = r.principal().id();
-            boolean principalMatches = principalExact != null ? principalExact.equals(p)
-                    : principalPrefix == null || p.startsWith(principalPrefix);
-            return principalMatches && (actions.isEmpty() || actions.contains(r.action()))
-                    && pathMatches(resource, r.resource());
-        }
-    }
+    private static final System.Logger log = System.getLogger(PolicyEngine.class.getName());
 
-    private volatile Map<String, List<Rule>> tenants;
-    private volatile Map<String, Revision> revisions = Map.of();
     private final Path directory;
+    private volatile Map<String, TenantPolicy> tenants;
+    private final List<Consumer<ReloadOutcome>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong reloadFailures = new AtomicLong();
+    private volatile WatchService watcher;
 
-    private PolicyEngine(Path directory, Map<String, List<Rule>> tenants) {
+    private PolicyEngine(Path directory, Map<String, TenantPolicy> tenants) {
         this.directory = directory;
         this.tenants = tenants;
     }
 
+    /** Loads the directory; throws {@link PolicyLoadException} (file, line, reason) when anything is invalid. */
     public static PolicyEngine load(Path directory, Clock clock) {
-        PolicyEngine engine = new PolicyEngine(directory, Map.of());
-        engine.reload();
-        return engine;
+        return new PolicyEngine(directory, PolicyLoader.load(directory));
     }
 
-    /** Re-reads the directory; the current policy stays if the new one cannot be read. */
-    public synchronized void reload() {
-        Map<String, StringBuilder> contents = new HashMap<>();
-        Map<String, List<Rule>> next = read(directory, contents);
-        Map<String, Revision> nextRevisions = new HashMap<>();
-        contents.forEach((tenant, text) -> nextRevisions.put(tenant, new Revision(hash(text.toString()), null)));
-        tenants = next;
-        revisions = nextRevisions;
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, List<Rule>> read(Path directory, Map<String, StringBuilder> contents) {
-        Map<String, List<Rule>> tenants = new HashMap<>();
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                String text = Files.readString(file);
-                Map<String, Object> doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-                String tenant = (String) doc.get("tenant");
-                contents.computeIfAbsent(tenant, t -> new StringBuilder()).append(file.getFileName()).append('\n')
-                        .append(text);
-                List<Rule> rules = tenants.computeIfAbsent(tenant, t -> new ArrayList<>());
-                for (Object o : (List<?>) doc.getOrDefault("rules", List.of())) {
-                    Map<?, ?> m = (Map<?, ?>) o;
-                    Map<?, ?> principal = (Map<?, ?>) m.get("principal");
-                    Object action = m.get("action");
-                    rules.add(new Rule((String) m.get("id"), "permit".equals(m.get("effect")),
-                            principal == null ? null : (String) principal.get("exact"),
-                            principal == null ? null : (String) principal.get("prefix"),
-                            action == null ? Set.of() : action instanceof List<?> l
-                                    ? Set.copyOf(l.stream().map(String::valueOf).toList()) : Set.of(action.toString()),
-                            (String) m.get("resource")));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return tenants;
+    /** An engine over already-loaded tenant sets (tests, benchmarks). */
+    static PolicyEngine of(Map<String, TenantPolicy> tenants) {
+        return new PolicyEngine(null, Map.copyOf(tenants));
     }
 
     @Override
     public Decision authorize(AccessRequest request) {
-        long start = System.nanoTime();
-        List<String> permits = new ArrayList<>();
-        List<String> forbids = new ArrayList<>();
-        for (Rule rule : tenants.getOrDefault(request.tenant(), List.of())) {
-            if (rule.applies(request)) {
-                (rule.permit() ? permits : forbids).add(rule.id());
-            }
+        TenantPolicy policy = tenants.get(request.tenant());
+        if (policy == null) {
+            return new Decision(false, List.of(), List.of(), null, 0, null, Set.of());
         }
-        boolean allowed = forbids.isEmpty() && !permits.isEmpty();
-        return new Decision(allowed, forbids.isEmpty() ? permits : forbids, List.of(), revisions.get(request.tenant()),
-                System.nanoTime() - start, null, Set.of());
+        return policy.decide(request);
+    }
+
+    /** The same decision computed without the index, by looking at every rule (for tests and explanations). */
+    public Decision authorizeUnindexed(AccessRequest request) {
+        TenantPolicy policy = tenants.get(request.tenant());
+        return policy == null ? new Decision(false, List.of(), List.of(), null, 0, null, Set.of())
+                : policy.decideUnindexed(request);
     }
 
     public Optional<Revision> revision(String tenant) {
-        return Optional.ofNullable(revisions.get(tenant));
+        TenantPolicy p = tenants.get(tenant);
+        return p == null ? Optional.empty() : Optional.of(p.revision());
     }
 
-    static boolean pathMatches(String pattern, String path) {
-        if (pattern == null || pattern.equals("/**")) {
-            return true;
+    public Set<String> tenants() {
+        return tenants.keySet();
+    }
+
+    /** Re-reads the directory and swaps atomically; on any error keeps the last good policy and says why. */
+    public synchronized ReloadOutcome reload() {
+        ReloadOutcome outcome;
+        try {
+            Map<String, TenantPolicy> next = PolicyLoader.load(directory);
+            tenants = Map.copyOf(next);
+            outcome = new ReloadOutcome(revisions(), null);
+            log.log(System.Logger.Level.INFO, "policy reloaded: " + outcome.revisions());
+        } catch (PolicyLoadException e) {
+            reloadFailures.incrementAndGet();
+            outcome = new ReloadOutcome(revisions(), e);
+            log.log(System.Logger.Level.WARNING, "policy change refused, keeping the last good revisions "
+                    + outcome.revisions() + ": " + e.getMessage());
         }
-        String[] p = pattern.split("/");
-        String[] s = path.split("/");
-        for (int i = 0; i < p.length; i++) {
-            if (p[i].equals("**")) {
-                return true;
-            }
-            if (i >= s.length) {
-                return false;
-            }
-            if (!(p[i].startsWith("{") || p[i].equals("*") || p[i].equals(s[i]))) {
-                return false;
+        ReloadOutcome o = outcome;
+        listeners.forEach(l -> l.accept(o));
+        return outcome;
+    }
+
+    public Map<String, Revision> revisions() {
+        Map<String, Revision> out = new TreeMap<>();
+        tenants.forEach((t, p) -> out.put(t, p.revision()));
+        return out;
+    }
+
+    /** Refused reloads so far (a metric). */
+    public long reloadFailures() {
+        return reloadFailures.get();
+    }
+
+    public void onReload(Consumer<ReloadOutcome> listener) {
+        listeners.add(listener);
+    }
+
+    /** Watches the directory (and tenant subdirectories) on a daemon thread; changes settle 200 ms, then reload. */
+    public synchronized void watch() {
+        if (watcher != null || directory == null) {
+            return;
+        }
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            register(watcher);
+        } catch (IOException e) {
+            throw new PolicyLoadException(directory, 0, "cannot watch: " + e.getMessage());
+        }
+        Thread t = new Thread(this::watchLoop, "tollgate-policy-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void register(WatchService w) throws IOException {
+        directory.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        try (Stream<Path> dirs = Files.list(directory)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                d.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
             }
         }
-        return p.length == s.length;
+    }
+
+    private void watchLoop() {
+        WatchService w = watcher;
+        try {
+            while (true) {
+                WatchKey key = w.take();
+                key.pollEvents();
+                key.reset();
+                // Let an editor finish writing (several events per save), then reload once.
+                WatchKey more;
+                while ((more = w.poll(200, TimeUnit.MILLISECONDS)) != null) {
+                    more.pollEvents();
+                    more.reset();
+                }
+                register(w);
+                reload();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ClosedWatchServiceException e) {
+            // closed: stop watching
+        } catch (IOException e) {
+            log.log(System.Logger.Level.WARNING, "policy watcher stopped: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        WatchService w = watcher;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
     }
 }

@@ -56,7 +56,7 @@ public final class AdminServer implements SmartLifecycle {
     private final X509ExtendedTrustManager trustManager;
     private final Supplier<TrustDomains> trustDomains;
     private final Function<AccessRequest, Decision> policy;
-    private final Runnable reloadPolicy;
+    private final Supplier<String> reloadPolicy;
     private final RevocationStore revocations;
     private final DecisionLog decisionLog;
     private final Clock clock;
@@ -64,7 +64,7 @@ public final class AdminServer implements SmartLifecycle {
 
     public AdminServer(AdminSettings settings, X509ExtendedTrustManager trustManager,
                        Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
-                       Runnable reloadPolicy, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
+                       Supplier<String> reloadPolicy, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
         this.settings = settings;
         this.trustManager = trustManager;
         this.trustDomains = trustDomains;
@@ -215,8 +215,11 @@ public final class AdminServer implements SmartLifecycle {
     }
 
     private Mono<Reply> reload(Call call, String body) {
-        return Mono.fromRunnable(reloadPolicy).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                .thenReturn(new Reply(200, "{\"reloaded\":true}"));
+        // Reading files is blocking: off the event loop. A refused change keeps the last good policy: 422.
+        return Mono.fromCallable(() -> java.util.Optional.ofNullable(reloadPolicy.get()))
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .map(error -> error.isEmpty() ? new Reply(200, "{\"reloaded\":true}")
+                        : new Reply(422, "{\"reloaded\":false,\"detail\":" + Json.quote(error.get()) + "}"));
     }
 
     private Principal principal(HttpServerRequest req) {

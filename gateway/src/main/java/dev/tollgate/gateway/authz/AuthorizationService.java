@@ -36,6 +36,9 @@ public class AuthorizationService {
         Optional<Revision> revision(String tenant);
     }
 
+    private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization",
+            "proxy-authorization", "dpop", "cookie");
+
     private final Policies policies;
     private final DecisionCache cache;
     private final RevocationStore revocations;
@@ -129,8 +132,16 @@ public class AuthorizationService {
                 query.put(k, v.get(0));
             }
         });
+        // Policy may read request headers, but never the credentials themselves.
+        Map<String, String> headers = new java.util.TreeMap<>();
+        request.getHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!values.isEmpty() && !CREDENTIAL_HEADERS.contains(lower)) {
+                headers.put(lower, values.get(0));
+            }
+        });
         return new AccessRequest(route.tenant(), authentication.principal(), request.getMethod().name(),
-                request.getPath().pathWithinApplication().value(), Map.of(), query,
+                request.getPath().pathWithinApplication().value(), headers, query,
                 Map.of("route", routeId == null ? "" : routeId), clock.instant());
     }
 }

@@ -34,6 +34,9 @@ final class RequestAttributes {
         return switch (path[1]) {
             case "id" -> p.id();
             case "trustDomain", "trust_domain" -> p.trustDomain();
+            case "mtls" -> p.provenBy().contains(dev.tollgate.policy.CredentialKind.MTLS);
+            case "dpop_bound" -> p.provenBy().contains(dev.tollgate.policy.CredentialKind.DPOP);
+            case "cert_bound" -> p.provenBy().contains(dev.tollgate.policy.CredentialKind.CERT_BOUND);
             case "tenant" -> p.tenant();
             case "issuer" -> p.issuer();
             case "provenBy", "proven_by", "credentials" -> p.provenBy().stream().map(Enum::name).sorted().toList();

@@ -105,9 +105,14 @@ public class TollgateConfiguration {
         return new WorkloadAuthenticator(trustDomains, tokens, clock, properties.limits().maxTokenBytes());
     }
 
-    @Bean
-    PolicyEngine policyEngine(TollgateProperties properties, Clock clock) {
-        return PolicyEngine.load(properties.policies().directory(), clock);
+    @Bean(destroyMethod = "close")
+    PolicyEngine policyEngine(TollgateProperties properties, Clock clock, MeterRegistry meters) {
+        PolicyEngine engine = PolicyEngine.load(properties.policies().directory(), clock);
+        meters.gauge("tollgate.policy.reload.failures", engine, PolicyEngine::reloadFailures);
+        if (properties.policies().watch()) {
+            engine.watch();
+        }
+        return engine;
     }
 
     @Bean(destroyMethod = "close")
@@ -183,7 +188,10 @@ public class TollgateConfiguration {
         TollgateProperties.Admin admin = properties.admin();
         return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
                 properties.tls().certificate(), properties.tls().privateKey()), new SpiffeTrustManager(trustDomains),
-                trustDomains, engine::authorize, engine::reload, revocations, decisionLog, clock);
+                trustDomains, engine::authorize, () -> {
+                    var outcome = engine.reload();
+                    return outcome.applied() ? null : outcome.error().getMessage();
+                }, revocations, decisionLog, clock);
     }
 
     @Bean

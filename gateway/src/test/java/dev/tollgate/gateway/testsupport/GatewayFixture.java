@@ -110,6 +110,26 @@ public final class GatewayFixture {
         Files.createDirectories(path("policies/globex"));
         Files.createDirectories(path("policies/initech"));
         Files.createDirectories(path("policies/tollgate-admin"));
+        Files.writeString(path("policies/acme/tenant.yaml"), """
+                tenant: acme
+                trust-domains: [acme.test]
+                resources: [/api/acme/, /token-only/acme/]
+                """);
+        Files.writeString(path("policies/globex/tenant.yaml"), """
+                tenant: globex
+                trust-domains: [globex.test]
+                resources: [/api/globex/]
+                """);
+        Files.writeString(path("policies/initech/tenant.yaml"), """
+                tenant: initech
+                trust-domains: [initech.test]
+                resources: [/api/initech/]
+                """);
+        Files.writeString(path("policies/tollgate-admin/tenant.yaml"), """
+                tenant: tollgate-admin
+                trust-domains: [ops.test]
+                resources: [/]
+                """);
         Files.writeString(path("policies/initech/api.yaml"), """
                 tenant: initech
                 rules:
@@ -126,7 +146,7 @@ public final class GatewayFixture {
                     effect: permit
                     principal: { exact: "spiffe://ops.test/ns/ops/sa/operator" }
                     action: [revocations.list, revocations.create, revocations.delete, tenants.suspend,
-                             tenants.resume, tenants.offboard, policies.reload]
+                             tenants.resume, tenants.offboard, policies.reload, authzen.evaluate, policies.explain]
                     resource: "/**"
                   - id: viewers-list
                     effect: permit

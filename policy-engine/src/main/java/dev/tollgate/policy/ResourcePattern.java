@@ -1,0 +1,121 @@
+package dev.tollgate.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A resource path pattern: literal segments, {@code {name}} (one segment, captured as {@code resource.name}),
+ * {@code *} (one segment) and a final {@code **} (any rest, including nothing).
+ */
+public final class ResourcePattern {
+
+    /** One segment of a pattern. */
+    record Segment(String literal, String capture, boolean any, boolean rest) {
+    }
+
+    private final String source;
+    private final List<Segment> segments;
+
+    private ResourcePattern(String source, List<Segment> segments) {
+        this.source = source;
+        this.segments = segments;
+    }
+
+    public static ResourcePattern parse(String pattern) {
+        if (pattern == null || !pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a resource pattern must start with '/'");
+        }
+        List<Segment> segments = new ArrayList<>();
+        String[] parts = split(pattern);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.equals("**")) {
+                if (i != parts.length - 1) {
+                    throw new IllegalArgumentException("'**' may only be the last segment");
+                }
+                segments.add(new Segment(null, null, false, true));
+            } else if (p.equals("*")) {
+                segments.add(new Segment(null, null, true, false));
+            } else if (p.startsWith("{") && p.endsWith("}")) {
+                String name = p.substring(1, p.length() - 1);
+                if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                    throw new IllegalArgumentException("capture '{" + name + "}' must be an identifier");
+                }
+                segments.add(new Segment(null, name, true, false));
+            } else if (p.contains("*") || p.contains("{") || p.contains("}")) {
+                throw new IllegalArgumentException("segment '" + p + "': wildcards and captures must be whole segments");
+            } else {
+                segments.add(new Segment(p, null, false, false));
+            }
+        }
+        return new ResourcePattern(pattern, List.copyOf(segments));
+    }
+
+    static String[] split(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+
+    /** The captured variables if the path matches, else {@code null}. */
+    public Map<String, String> match(String path) {
+        return match(split(path));
+    }
+
+    Map<String, String> match(String[] parts) {
+        Map<String, String> captures = null;
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (s.rest()) {
+                return captures == null ? Map.of() : captures;
+            }
+            if (i >= parts.length) {
+                return null;
+            }
+            if (s.literal() != null) {
+                if (!s.literal().equals(parts[i])) {
+                    return null;
+                }
+            } else if (parts[i].isEmpty()) {
+                return null;
+            } else if (s.capture() != null) {
+                if (captures == null) {
+                    captures = new HashMap<>(4);
+                }
+                captures.put(s.capture(), parts[i]);
+            }
+        }
+        return parts.length == segments.size() ? (captures == null ? Map.of() : captures) : null;
+    }
+
+    /** The literal segments before the first wildcard: where the index files the rule. */
+    List<String> literalPrefix() {
+        List<String> prefix = new ArrayList<>();
+        for (Segment s : segments) {
+            if (s.literal() == null) {
+                break;
+            }
+            prefix.add(s.literal());
+        }
+        return prefix;
+    }
+
+    List<Segment> segments() {
+        return segments;
+    }
+
+    List<String> captures() {
+        return segments.stream().filter(s -> s.capture() != null).map(Segment::capture).toList();
+    }
+
+    /** The pattern's fixed beginning as a path ({@code /api/acme/orders/}), for tenant-isolation checks. */
+    String literalPath() {
+        return "/" + String.join("/", literalPrefix()) + (literalPrefix().size() == segments.size() ? "" : "/");
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tollgate.policy;
+
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One tenant's policy set at one revision: its rules, the principals and resources it may speak about, and the index
+ * that finds candidate rules. Immutable; a reload builds a new one.
+ *
+ * @param trustDomains      the tenant's own trust domains
+ * @param resourcePrefixes  the tenant's own resource path prefixes
+ * @param errorsDeny        {@code on-error: deny}: any condition error denies the request
+ */
+public record TenantPolicy(String tenant, Revision revision, Set<String> trustDomains,
+                           List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules, RuleIndex index) {
+
+    static TenantPolicy of(String tenant, Revision revision, Set<String> trustDomains, List<String> resourcePrefixes,
+                           boolean errorsDeny, List<Rule> rules) {
+        return new TenantPolicy(tenant, revision, Set.copyOf(trustDomains), List.copyOf(resourcePrefixes), errorsDeny,
+                List.copyOf(rules), new RuleIndex(rules));
+    }
+
+    /** Decides with the index. */
+    Decision decide(AccessRequest request) {
+        String[] path = ResourcePattern.split(request.resource());
+        return decide(request, path, index.candidates(request.action(), path));
+    }
+
+    /** Decides by looking at every rule: the reference the indexed evaluation must agree with. */
+    Decision decideUnindexed(AccessRequest request) {
+        return decide(request, ResourcePattern.split(request.resource()), rules);
+    }
+
+    private Decision decide(AccessRequest request, String[] path, List<Rule> candidates) {
+        long start = System.nanoTime();
+        Instant now = request.time();
+        Principal principal = request.principal();
+        Set<String> permits = new TreeSet<>();
+        Set<String> forbids = new TreeSet<>();
+        List<EvaluationError> errors = new ArrayList<>();
+        Set<String> reads = new TreeSet<>();
+        Instant validUntil = null;
+        for (Rule rule : candidates) {
+            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal.id())) {
+                continue;
+            }
+            if (!tenant.equals(principal.tenant()) && !rule.crossTenant()) {
+                continue;
+            }
+            Map<String, String> captures = rule.resource().match(path);
+            if (captures == null) {
+                continue;
+            }
+            if (rule.timeBound()) {
+                validUntil = earliest(validUntil, nextChange(rule, now));
+            }
+            if (!rule.inTime(now)) {
+                continue;
+            }
+            if (rule.condition() != null) {
+                reads.addAll(rule.condition().reads());
+                try {
+                    if (!rule.condition().evaluate(activation(request, captures))) {
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    errors.add(new EvaluationError(rule.id(), e.getMessage()));
+                    continue;
+                }
+            }
+            (rule.effect() == Effect.PERMIT ? permits : forbids).add(rule.id());
+        }
+        boolean allowed = forbids.isEmpty() && !permits.isEmpty() && !(errorsDeny && !errors.isEmpty());
+        List<String> deciding = List.copyOf(allowed ? permits : forbids);
+        return new Decision(allowed, deciding, errors, revision, System.nanoTime() - start, validUntil, reads);
+    }
+
+    private static Instant nextChange(Rule rule, Instant now) {
+        if (rule.condition() != null && rule.condition().readsTime()) {
+            return now;
+        }
+        Instant next = null;
+        if (rule.expires() != null && rule.expires().isAfter(now)) {
+            next = rule.expires();
+        }
+        if (rule.schedule() != null) {
+            next = earliest(next, rule.schedule().nextChange(now));
+        }
+        return next;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    static Map<String, Object> activation(AccessRequest r, Map<String, String> captures) {
+        Principal p = r.principal();
+        Map<String, Object> a = new HashMap<>(32);
+        a.put("principal.id", p.id());
+        a.put("principal.trust_domain", p.trustDomain() == null ? "" : p.trustDomain());
+        a.put("principal.tenant", p.tenant() == null ? "" : p.tenant());
+        a.put("principal.issuer", p.issuer() == null ? "" : p.issuer());
+        a.put("principal.claims", p.claims());
+        a.put("principal.mtls", p.provenBy().contains(CredentialKind.MTLS));
+        a.put("principal.dpop_bound", p.provenBy().contains(CredentialKind.DPOP));
+        a.put("principal.cert_bound", p.provenBy().contains(CredentialKind.CERT_BOUND));
+        a.put("request.method", r.action());
+        a.put("request.path", r.resource());
+        a.put("request.headers", r.headers());
+        a.put("request.query", r.query());
+        a.put("context.time", Timestamp.newBuilder().setSeconds(r.time().getEpochSecond())
+                .setNanos(r.time().getNano()).build());
+        a.put("context.route", String.valueOf(r.context().getOrDefault("route", "")));
+        a.put("context.environment", String.valueOf(r.context().getOrDefault("environment", "")));
+        Object task = r.context().get("task");
+        a.put("context.task", task instanceof Map<?, ?> m ? m : Map.of());
+        captures.forEach((k, v) -> a.put("resource." + k, v));
+        return a;
+    }
+}
