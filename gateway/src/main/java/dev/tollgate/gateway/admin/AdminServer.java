@@ -96,7 +96,12 @@ public final class AdminServer implements SmartLifecycle {
                                 (req, res) -> handle(req, res, "revocations.delete", this::delete))
                         .post("/tenants/{tenant}/{operation}", (req, res) -> handle(req, res,
                                 "tenants." + req.param("operation"), this::tenant))
-                        .post("/policies/reload", (req, res) -> handle(req, res, "policies.reload", this::reload)))
+                        .post("/policies/reload", (req, res) -> handle(req, res, "policies.reload", this::reload))
+                        .post("/policies/explain", (req, res) -> handle(req, res, "policies.explain", this::explain))
+                        .post("/access/v1/evaluation", (req, res) -> handle(req, res, "authzen.evaluate",
+                                this::evaluation))
+                        .post("/access/v1/evaluations", (req, res) -> handle(req, res, "authzen.evaluate",
+                                this::evaluations)))
                 .bindNow();
         log.info("admin API listening on {}:{} (mTLS, admin tenant '{}')", settings.address(), server.port(),
                 settings.tenant());
@@ -212,6 +217,61 @@ public final class AdminServer implements SmartLifecycle {
             default -> throw new IllegalArgumentException("unknown tenant operation '" + operation
                     + "' (suspend, resume, offboard)");
         };
+    }
+
+    /** AuthZEN 1.0 access evaluation: {@code {"decision": bool, "context": {...}}}. */
+    private Mono<Reply> evaluation(Call call, String body) {
+        JsonNode request = AuthZenRequests.parse(body);
+        return Mono.just(new Reply(200, evaluate(null, request).toString()));
+    }
+
+    /** AuthZEN 1.0 access evaluations (batch), {@code execute_all} semantics. */
+    private Mono<Reply> evaluations(Call call, String body) {
+        JsonNode request = AuthZenRequests.parse(body);
+        var out = AuthZenRequests.object();
+        var results = out.putArray("evaluations");
+        JsonNode items = request.path("evaluations");
+        if (!items.isArray() || items.isEmpty()) {
+            results.add(evaluate(null, request));
+        } else {
+            if (items.size() > 1000) {
+                throw new IllegalArgumentException("at most 1000 evaluations per request");
+            }
+            items.forEach(item -> results.add(evaluate(request, item)));
+        }
+        return Mono.just(new Reply(200, out.toString()));
+    }
+
+    private tools.jackson.databind.node.ObjectNode evaluate(JsonNode defaults, JsonNode item) {
+        var out = AuthZenRequests.object();
+        try {
+            Decision d = policy.apply(AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(),
+                    clock.instant()));
+            out.put("decision", d.allowed());
+            var reason = out.putObject("context").putObject("reason_admin");
+            d.decidingRules().forEach(reason.putArray("deciding_rules")::add);
+            reason.put("revision", d.revision() == null ? null : d.revision().toString());
+        } catch (IllegalArgumentException e) {
+            out.put("decision", false);
+            out.putObject("context").putObject("error").put("message", e.getMessage());
+        }
+        return out;
+    }
+
+    /** Everything a decision returns, for a policy author: rules, errors, revision, attributes read, validity. */
+    private Mono<Reply> explain(Call call, String body) {
+        JsonNode request = AuthZenRequests.parse(body);
+        Decision d = policy.apply(AuthZenRequests.toAccessRequest(null, request, trustDomains.get(), clock.instant()));
+        var out = AuthZenRequests.object();
+        out.put("allowed", d.allowed());
+        d.decidingRules().forEach(out.putArray("deciding_rules")::add);
+        var errors = out.putArray("errors");
+        d.errors().forEach(e -> errors.addObject().put("rule", e.ruleId()).put("message", e.message()));
+        out.put("revision", d.revision() == null ? null : d.revision().toString());
+        d.attributesRead().forEach(out.putArray("attributes_read")::add);
+        out.put("valid_until", d.validUntil() == null ? null : d.validUntil().toString());
+        out.put("evaluation_ns", d.evaluationNanos());
+        return Mono.just(new Reply(200, out.toString()));
     }
 
     private Mono<Reply> reload(Call call, String body) {
