@@ -255,6 +255,7 @@ public final class PolicyLoader {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(10);
+        options.setCodePointLimit(MAX_DOCUMENT_BYTES);
         Node node;
         try {
             node = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));

@@ -1,0 +1,133 @@
+package dev.tollgate.perf.setup;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.tollgate.gateway.demo.Certificates;
+import dev.tollgate.gateway.demo.DemoTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Writes everything a load run needs into one folder: a server certificate, the perf trust domain's CA and a client
+ * SVID (PEM, and combined for HAProxy's {@code ssl crt}), an issuer key with its JWKS, a workload token, the policy
+ * for tenant {@code perf}, and one gateway configuration per mode.
+ * <p>
+ * {@code java -cp ... dev.tollgate.perf.setup.PerfSetup <dir> <upstream-port> <gateway-port>}
+ */
+public final class PerfSetup {
+
+    static final String WORKLOAD = "spiffe://perf.test/ns/load/sa/client";
+
+    private PerfSetup() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int upstream = Integer.parseInt(args[1]);
+        int gatewayPort = Integer.parseInt(args[2]);
+        Files.createDirectories(dir);
+        Certificates.Issued serverCa = Certificates.selfSigned(Certificates.ca("perf server CA"));
+        Certificates.writePem(dir.resolve("server-ca.pem"), serverCa.certificate());
+        Certificates.issue(serverCa, Certificates.server("localhost")).writePem(dir.resolve("server.pem"),
+                dir.resolve("server-key.pem"));
+        Certificates.Issued ca = Certificates.selfSigned(Certificates.ca("perf.test CA").uri("spiffe://perf.test"));
+        Certificates.writePem(dir.resolve("perf-bundle.pem"), ca.certificate());
+        Certificates.issue(ca, Certificates.svid(WORKLOAD)).writePem(dir.resolve("client.pem"),
+                dir.resolve("client-key.pem"));
+        Files.writeString(dir.resolve("client-combined.pem"), Files.readString(dir.resolve("client.pem"))
+                + Files.readString(dir.resolve("client-key.pem")));
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+        Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
+        Files.writeString(dir.resolve("token.jwt"), DemoTokens.mint(key, WORKLOAD, Duration.ofMinutes(59)));
+
+        Path policies = Files.createDirectories(dir.resolve("policies/perf"));
+        Files.writeString(policies.resolve("tenant.yaml"),
+                "tenant: perf\ntrust-domains: [perf.test]\nresources: [/api/perf/]\n");
+        Files.writeString(policies.resolve("rules.yaml"), """
+                tenant: perf
+                rules:
+                  - id: load-client-reads
+                    effect: permit
+                    principal: { exact: "%s" }
+                    action: [GET]
+                    resource: /api/perf/items/{id}
+                  - id: no-deletes
+                    effect: forbid
+                    resource: /api/perf/**
+                    action: [DELETE]
+                """.formatted(WORKLOAD));
+        writeConfig(dir, "plain", "want", upstream, gatewayPort, null, "");
+        writeConfig(dir, "bearer", "want", upstream, gatewayPort, "jwt", "");
+        writeConfig(dir, "mtls-jwt", "need", upstream, gatewayPort, "mtls+jwt", "");
+        writeConfig(dir, "mtls-jwt-l2", "need", upstream, gatewayPort, "mtls+jwt", """
+                  redis:
+                    uri: redis://127.0.0.1:6379
+                    key-prefix: "tollgate-perf:"
+                  decision-cache:
+                    max-entries: 0
+                """);
+    }
+
+    private static void writeConfig(Path dir, String mode, String clientAuth, int upstream, int port,
+                                    String requires, String extra) throws Exception {
+        Path d = Files.createDirectories(dir.resolve("config-" + mode));
+        String route = requires == null
+                ? """
+                            - id: perf
+                              uri: http://127.0.0.1:%d
+                              predicates: [ "Path=/api/perf/**" ]
+                              metadata: { tollgate-public: true }
+                  """.formatted(upstream)
+                : """
+                            - id: perf
+                              uri: http://127.0.0.1:%d
+                              predicates: [ "Path=/api/perf/**" ]
+                              filters: [ "Tollgate=perf, %s" ]
+                  """.formatted(upstream, requires);
+        Files.writeString(d.resolve("tollgate.yml"), """
+                server:
+                  port: %d
+                management:
+                  server:
+                    port: 0
+                logging:
+                  level:
+                    root: warn
+                tollgate:
+                  tls:
+                    certificate: %s
+                    private-key: %s
+                    client-auth: %s
+                  trust-domains:
+                    - name: perf.test
+                      tenant: perf
+                      bundle-file: %s
+                  issuers:
+                    demo:
+                      issuer: %s
+                      jwks-file: %s
+                      audiences: [%s]
+                      algorithms: [ES256]
+                      max-lifetime: 1h
+                  policies:
+                    directory: %s
+                    watch: false
+                  decision-log:
+                    path: %s
+                  admin:
+                    enabled: false
+                %s
+                spring:
+                  cloud:
+                    gateway:
+                      server:
+                        webflux:
+                          routes:
+                %s""".formatted(port, dir.resolve("server.pem"), dir.resolve("server-key.pem"), clientAuth,
+                dir.resolve("perf-bundle.pem"), DemoTokens.ISSUER, dir.resolve("jwks.json"), DemoTokens.AUDIENCE,
+                dir.resolve("policies"), dir.resolve("decisions-" + mode + ".jsonl"), extra, route));
+    }
+}
