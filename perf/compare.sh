@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 REPS=${REPS:-3}
-WARM=${WARM:-8}
+WARM=${WARM:-25}
 MEASURE=${MEASURE:-15}
 CONNECTIONS=${CONNECTIONS:-16}
 UPSTREAM_PORT=18080
@@ -111,6 +111,12 @@ end
 LUA
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# nginx does its work in its worker process(es), children of the master we started.
+nginx_ticks() {
+  local sum; sum=$(cpu_ticks "$NGINX_PID")
+  for p in $(pgrep -P "$NGINX_PID"); do sum=$((sum + $(cpu_ticks "$p"))); done
+  echo "$sum"
+}
 
 # name|gateway config (or -)|target port|lua script
 CONFIGS=(
@@ -141,12 +147,12 @@ run_one() {
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARM}s" -s "$RUN/$script.lua" -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
   local g0=0 n0 h0
   [[ -n "$gw" ]] && g0=$(cpu_ticks "$gw")
-  n0=$(cpu_ticks "$NGINX_PID"); h0=$(cpu_ticks "$HAPROXY_PID")
+  n0=$(nginx_ticks); h0=$(cpu_ticks "$HAPROXY_PID")
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
       -H "Authorization: Bearer $TOKEN" "$url" > "$RUN/wrk.out"
   local g1=0 n1 h1
   [[ -n "$gw" ]] && g1=$(cpu_ticks "$gw")
-  n1=$(cpu_ticks "$NGINX_PID"); h1=$(cpu_ticks "$HAPROXY_PID")
+  n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
   [[ -n "$gw" ]] && { kill "$gw"; wait "$gw" 2>/dev/null || true; }
   python3 - "$RAW" "$name" "$rep" "$RUN/wrk.out" $((g1-g0)) $((n1-n0)) $((h1-h0)) "$TICKS" "$mode" <<'PY'
 import re, sys

@@ -153,7 +153,7 @@ public final class AdminServer implements SmartLifecycle {
                     principal == null ? null : principal.id(), principal == null ? null : principal.trustDomain(),
                     req.method().name(), path, effect, r.status(), action, decidingRules, decidedRevision,
                     principal == null ? List.of() : List.of("mtls"), null, null, null, null, null, false, null,
-                    (System.nanoTime() - start) / 1000));
+                    List.of(), (System.nanoTime() - start) / 1000));
             return res.status(r.status()).header("content-type", r.status() < 300 ? "application/json"
                             : "application/problem+json")
                     .header("X-Tollgate-Decision-Id", decisionId)

@@ -10,7 +10,12 @@ import java.util.List;
  * @param cache         {@code L1}, {@code L2} or {@code MISS} (evaluated now)
  * @param failureMode   the failure mode taken because a dependency was down ({@code null} when none)
  * @param degraded      whether a degrade allowance was used
+ * @param errors        conditions that failed to evaluate, as {@code rule-id: message}
  */
 public record Authorization(boolean allowed, List<String> decidingRules, String revision, String cache,
-                            String failureMode, boolean degraded) {
+                            String failureMode, boolean degraded, List<String> errors) {
+
+    public Authorization {
+        errors = errors == null ? List.of() : List.copyOf(errors);
+    }
 }

@@ -68,13 +68,13 @@ public class AuthorizationService {
         boolean degraded = taken != null && taken.degraded();
         return cache.get(key, attributes)
                 .map(hit -> new Authorization(hit.decision().allowed(), hit.decision().decidingRules(),
-                        hit.decision().revision(), hit.tier(), failureMode, degraded))
+                        hit.decision().revision(), hit.tier(), failureMode, degraded, List.of()))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     Decision d = policies.authorize(access);
                     String decidedRevision = d.revision() == null ? revision : d.revision().toString();
                     cacheIfReusable(key, d, decidedRevision, access, authentication);
                     return new Authorization(d.allowed(), d.decidingRules(), decidedRevision, "MISS", failureMode,
-                            degraded);
+                            degraded, d.errors().stream().map(e -> e.ruleId() + ": " + e.message()).toList());
                 }));
     }
 

@@ -35,6 +35,7 @@ public final class DecisionEventEncoder {
             g.writeStringProperty("failure_mode", e.failureMode());
             g.writeBooleanProperty("degraded", e.degraded());
             g.writeStringProperty("cache", e.cache());
+            writeList(g, "errors", e.errors());
             g.writeNumberProperty("latency_us", e.latencyMicros());
             g.writeEndObject();
         }

@@ -50,8 +50,8 @@ public final class TrustDomains {
     }
 
     /**
-     * Validates a client chain as an X.509-SVID: leaf not a CA, exactly one valid SPIFFE ID, a known trust domain, and
-     * a PKIX path to that trust domain's bundle.
+     * Validates a client chain as an X.509-SVID: leaf not a CA, digitalSignature set and keyCertSign/cRLSign not,
+     * exactly one valid SPIFFE ID, a known trust domain, and a PKIX path to that trust domain's bundle only.
      */
     public SpiffeId verify(X509Certificate[] chain) {
         if (chain == null || chain.length == 0) {
@@ -60,6 +60,13 @@ public final class TrustDomains {
         X509Certificate leaf = chain[0];
         if (leaf.getBasicConstraints() >= 0) {
             throw new SvidRejectedException("svid.leaf-is-ca", "a CA certificate cannot be an X.509-SVID leaf");
+        }
+        boolean[] usage = leaf.getKeyUsage();
+        if (usage == null || !usage[0]) {
+            throw new SvidRejectedException("svid.key-usage", "an X.509-SVID must have digitalSignature key usage");
+        }
+        if (usage.length > 6 && (usage[5] || usage[6])) {
+            throw new SvidRejectedException("svid.key-usage", "an X.509-SVID leaf must not have keyCertSign or cRLSign");
         }
         SpiffeId id;
         try {

@@ -135,6 +135,7 @@ public final class TollgateFilter implements GatewayFilter {
                 t.authorization == null ? null : t.authorization.failureMode(),
                 t.authorization != null && t.authorization.degraded(),
                 t.authorization == null ? null : t.authorization.cache(),
+                t.authorization == null ? List.of() : t.authorization.errors(),
                 (System.nanoTime() - t.startNanos) / 1000));
     }
 
