@@ -19,6 +19,9 @@ public class TollgateBlockHoundIntegration implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
+        // ... and whatever Lettuce does to hand a command to its connection (its own locks, by design).
+        builder.allowBlockingCallsInside("io.lettuce.core.RedisChannelHandler", "dispatch");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.DefaultEndpoint", "write");
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
         builder.allowBlockingCallsInside("java.util.UUID", "randomUUID");
     }

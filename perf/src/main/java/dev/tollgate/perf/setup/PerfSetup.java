@@ -20,6 +20,8 @@ import java.time.Duration;
 public final class PerfSetup {
 
     static final String WORKLOAD = "spiffe://perf.test/ns/load/sa/client";
+    /** Distinct client workloads for Gatling's virtual users. */
+    public static final int CLIENTS = 32;
 
     private PerfSetup() {
     }
@@ -42,6 +44,14 @@ public final class PerfSetup {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
         Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
         Files.writeString(dir.resolve("token.jwt"), DemoTokens.mint(key, WORKLOAD, Duration.ofMinutes(59)));
+        // One workload per Gatling virtual user (cycled): its own SVID and a token whose subject is that SVID.
+        Path clients = Files.createDirectories(dir.resolve("clients"));
+        for (int i = 0; i < CLIENTS; i++) {
+            String id = "spiffe://perf.test/ns/load/sa/user-" + i;
+            Certificates.issue(ca, Certificates.svid(id)).writePem(clients.resolve("client-" + i + ".pem"),
+                    clients.resolve("client-" + i + "-key.pem"));
+            Files.writeString(clients.resolve("client-" + i + ".jwt"), DemoTokens.mint(key, id, Duration.ofMinutes(59)));
+        }
 
         Path policies = Files.createDirectories(dir.resolve("policies/perf"));
         Files.writeString(policies.resolve("tenant.yaml"),
@@ -52,6 +62,11 @@ public final class PerfSetup {
                   - id: load-client-reads
                     effect: permit
                     principal: { exact: "%s" }
+                    action: [GET]
+                    resource: /api/perf/items/{id}
+                  - id: load-users-read
+                    effect: permit
+                    principal: { pattern: "spiffe://perf.test/ns/load/sa/*" }
                     action: [GET]
                     resource: /api/perf/items/{id}
                   - id: no-deletes

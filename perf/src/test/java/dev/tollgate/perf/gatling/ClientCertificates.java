@@ -18,11 +18,26 @@ final class ClientCertificates {
     private ClientCertificates() {
     }
 
-    static KeyManagerFactory keyManagerFactory(Path material) {
+    /** Virtual user {@code user}'s own workload: its SVID, cycling through the ones PerfSetup wrote. */
+    static int slot(long user) {
+        return (int) (user % dev.tollgate.perf.setup.PerfSetup.CLIENTS);
+    }
+
+    static String token(Path material, long user) {
         try {
+            return Files.readString(material.resolve("clients/client-" + slot(user) + ".jwt")).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no client tokens in " + material + " (run PerfSetup first)", e);
+        }
+    }
+
+    static KeyManagerFactory keyManagerFactory(Path material, long user) {
+        try {
+            Path dir = material.resolve("clients");
             Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(
-                    new ByteArrayInputStream(Files.readAllBytes(material.resolve("client.pem"))));
-            String pem = Files.readString(material.resolve("client-key.pem")).replaceAll("-----[A-Z ]+-----", "")
+                    new ByteArrayInputStream(Files.readAllBytes(dir.resolve("client-" + slot(user) + ".pem"))));
+            String pem = Files.readString(dir.resolve("client-" + slot(user) + "-key.pem"))
+                    .replaceAll("-----[A-Z ]+-----", "")
                     .replaceAll("\\s", "");
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
                     new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
