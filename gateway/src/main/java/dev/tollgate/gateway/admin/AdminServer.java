@@ -73,6 +73,7 @@ public final class AdminServer implements SmartLifecycle {
         this.revocations = revocations;
         this.decisionLog = decisionLog;
         this.clock = clock;
+        AuthZenRequests.object(); // initialise its JSON mapper here, not on an event loop
     }
 
     /** The bound port (useful with port 0). */

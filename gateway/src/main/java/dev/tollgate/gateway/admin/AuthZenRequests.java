@@ -24,6 +24,12 @@ final class AuthZenRequests {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
+    static {
+        // Jackson builds its deserializers on first use under a lock; do it here, not on an event loop.
+        json.readTree("{\"a\":[1]}");
+        json.convertValue(json.readTree("{\"a\":{\"b\":1}}"), java.util.Map.class);
+    }
+
     private AuthZenRequests() {
     }
 

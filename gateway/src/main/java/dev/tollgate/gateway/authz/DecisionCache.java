@@ -28,6 +28,11 @@ public final class DecisionCache {
     private static final Logger log = LoggerFactory.getLogger(DecisionCache.class);
     private static final JsonMapper json = JsonMapper.builder().build();
 
+    static {
+        // Jackson builds its deserializers on first use under a lock; do it here, not on an event loop.
+        json.readTree("{\"a\":[1]}");
+    }
+
     /** Where a decision was found. */
     public record Hit(CachedDecision decision, String tier) {
     }

@@ -33,6 +33,11 @@ public final class RedisRevocationStore implements RevocationStore {
     private static final Logger log = LoggerFactory.getLogger(RedisRevocationStore.class);
     private static final JsonMapper json = JsonMapper.builder().build();
 
+    static {
+        // Jackson builds its deserializers on first use under a lock; do it here, not on an event loop.
+        json.readTree("{\"a\":[1]}");
+    }
+
     private final RedisAccess redis;
     private final Dependency dependency;
     private final Clock clock;

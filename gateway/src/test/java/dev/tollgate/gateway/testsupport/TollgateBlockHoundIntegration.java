@@ -22,12 +22,6 @@ public class TollgateBlockHoundIntegration implements BlockHoundIntegration {
         // ... and whatever Lettuce does to hand a command to its connection (its own locks, by design).
         builder.allowBlockingCallsInside("io.lettuce.core.RedisChannelHandler", "dispatch");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.DefaultEndpoint", "write");
-        // A guarded call's time limit is a task on Reactor's parallel scheduler; completing the call cancels it, and the
-        // JDK removes a cancelled task from its delay queue under a short lock (Reactor's own integration allows only
-        // offer/take of that queue).
-        builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove");
-        builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "remove");
-        builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "poll");
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
         builder.allowBlockingCallsInside("java.util.UUID", "randomUUID");
     }
