@@ -33,6 +33,7 @@ fi
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+# The run folder is kept: perf/gatling.sh can reuse its material (-Dmaterial=<folder>).
 trap cleanup EXIT
 
 echo "building (skip tests) ..."
@@ -41,6 +42,7 @@ mvn -q -B -DskipTests -pl perf -am package dependency:build-classpath -Dmdep.out
 JAR="$ROOT/gateway/target/tollgate-gateway-exec.jar"
 java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" $UPSTREAM_PORT $GATEWAY_PORT
 TOKEN=$(cat "$RUN/token.jwt")
+echo "material (certificates, tokens, gateway configs; reusable with perf/gatling.sh): $RUN"
 
 # Redis for the L2 row: the machine's own on 6379, or a throwaway one; either way on the load core.
 if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
