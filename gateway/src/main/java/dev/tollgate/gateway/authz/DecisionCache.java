@@ -2,9 +2,9 @@ package dev.tollgate.gateway.authz;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tollgate.fallback.Dependency;
 import dev.tollgate.gateway.redis.RedisAccess;
+import dev.tollgate.gateway.support.ExpireAt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,22 +49,8 @@ public final class DecisionCache {
         this.dependency = dependency;
         this.prefix = keyPrefix + "decision:";
         this.local = Caffeine.newBuilder().maximumSize(maxEntries)
-                .expireAfter(new Expiry<DecisionCacheKey, CachedDecision>() {
-                    @Override
-                    public long expireAfterCreate(DecisionCacheKey k, CachedDecision v, long now) {
-                        return Math.max(0, Duration.between(clock.instant(), v.expiresAt()).toNanos());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(DecisionCacheKey k, CachedDecision v, long now, long current) {
-                        return expireAfterCreate(k, v, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(DecisionCacheKey k, CachedDecision v, long now, long current) {
-                        return current;
-                    }
-                }).build();
+                .expireAfter(new ExpireAt<DecisionCacheKey, CachedDecision>(CachedDecision::expiresAt, clock))
+                .build();
     }
 
     /** L1, then L2; empty on a miss (including a Redis failure or an entry whose attributes differ). */

@@ -2,7 +2,6 @@ package dev.tollgate.gateway.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -12,6 +11,7 @@ import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.gateway.support.ExpireAt;
 import java.security.Key;
 import java.text.ParseException;
 import java.time.Duration;
@@ -54,22 +54,8 @@ public final class TokenVerifier {
         issuers.forEach(i -> byIss.put(i.settings().issuer(), i));
         this.issuers = Map.copyOf(byIss);
         this.verified = Caffeine.newBuilder().maximumSize(cacheSize)
-                .expireAfter(new Expiry<String, VerifiedToken>() {
-                    @Override
-                    public long expireAfterCreate(String key, VerifiedToken value, long currentTime) {
-                        return Math.max(0, Duration.between(Instant.now(), value.expiresAt()).toNanos());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, VerifiedToken value, long currentTime, long duration) {
-                        return duration;
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, VerifiedToken value, long currentTime, long duration) {
-                        return duration;
-                    }
-                }).build();
+                .expireAfter(new ExpireAt<String, VerifiedToken>(VerifiedToken::expiresAt, java.time.Clock.systemUTC()))
+                .build();
     }
 
     static Set<JWSAlgorithm> allowed(IssuerSettings settings) {
