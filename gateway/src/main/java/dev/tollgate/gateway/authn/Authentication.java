@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.authn;
 
+import dev.tollgate.fallback.FallbackTaken;
 import dev.tollgate.policy.Principal;
 import java.time.Instant;
 
@@ -12,7 +13,17 @@ import java.time.Instant;
  * @param jkt                thumbprint of the DPoP key the token is bound to, or {@code null}
  * @param x5t                SHA-256 thumbprint of the client certificate, or {@code null} without mTLS
  * @param credentialExpiry   when the earliest credential expires; nothing derived from this request may outlive it
+ * @param fallback           a failure mode taken while authenticating (DPoP replay store down), or {@code null}
  */
 public record Authentication(Principal principal, String tokenHash, String jti, String jkt, String x5t,
-                             Instant credentialExpiry) {
+                             Instant credentialExpiry, FallbackTaken fallback) {
+
+    public Authentication(Principal principal, String tokenHash, String jti, String jkt, String x5t,
+                          Instant credentialExpiry) {
+        this(principal, tokenHash, jti, jkt, x5t, credentialExpiry, null);
+    }
+
+    public Authentication withFallback(FallbackTaken taken) {
+        return new Authentication(principal, tokenHash, jti, jkt, x5t, credentialExpiry, taken);
+    }
 }

@@ -10,5 +10,12 @@ import reactor.core.publisher.Mono;
  * route fails closed).
  */
 public interface Authenticator {
+
+    /**
+     * Exchange attribute holding the {@link Authentication} as soon as the credentials are verified, before any
+     * remaining check (DPoP replay) — so a request refused after that point is still logged with its principal.
+     */
+    String IDENTIFIED_ATTR = Authenticator.class.getName() + ".identified";
+
     Mono<Authentication> authenticate(ServerWebExchange exchange, RouteSecurity route);
 }

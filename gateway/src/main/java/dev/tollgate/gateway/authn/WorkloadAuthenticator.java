@@ -1,26 +1,38 @@
 package dev.tollgate.gateway.authn;
 
+import dev.tollgate.gateway.dpop.DPoPChallenges;
+import dev.tollgate.gateway.dpop.DPoPMode;
+import dev.tollgate.gateway.dpop.DPoPProof;
+import dev.tollgate.gateway.dpop.DPoPProofVerifier;
+import dev.tollgate.gateway.dpop.DPoPReplayGuard;
 import dev.tollgate.gateway.identity.SpiffeId;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.gateway.problem.RejectionKind;
 import dev.tollgate.gateway.problem.RequestRejectedException;
 import dev.tollgate.gateway.route.CredentialRequirement;
 import dev.tollgate.gateway.route.RouteSecurity;
+import dev.tollgate.gateway.token.IssuerKeysUnavailableException;
+import dev.tollgate.gateway.token.IssuerSettings;
 import dev.tollgate.gateway.token.Sha256;
+import dev.tollgate.gateway.token.UnknownKeyException;
 import dev.tollgate.gateway.token.TokenRejectedException;
 import dev.tollgate.gateway.token.TokenVerifier;
 import dev.tollgate.gateway.token.VerifiedToken;
 import dev.tollgate.policy.CredentialKind;
 import dev.tollgate.policy.Principal;
+import java.net.URI;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.SslInfo;
@@ -35,84 +47,172 @@ import reactor.core.publisher.Mono;
  */
 public final class WorkloadAuthenticator implements Authenticator {
 
+    static final String DPOP_HEADER = "DPoP";
+
     private final Supplier<TrustDomains> trustDomains;
     private final TokenVerifier tokens;
     private final Clock clock;
     private final int maxTokenBytes;
+    private final DPoPProofVerifier proofs;
+    private final DPoPReplayGuard replays;
 
     public WorkloadAuthenticator(Supplier<TrustDomains> trustDomains, TokenVerifier tokens, Clock clock,
-                                 int maxTokenBytes) {
+                                 int maxTokenBytes, DPoPProofVerifier proofs, DPoPReplayGuard replays) {
         this.trustDomains = trustDomains;
         this.tokens = tokens;
         this.clock = clock;
         this.maxTokenBytes = maxTokenBytes;
+        this.proofs = proofs;
+        this.replays = replays;
     }
 
     @Override
     public Mono<Authentication> authenticate(ServerWebExchange exchange, RouteSecurity route) {
-        return Mono.fromSupplier(() -> authenticateNow(exchange.getRequest(), route.requires()));
+        return Mono.fromSupplier(() -> authenticateNow(exchange, route, true))
+                // A kid we do not know: the issuer may have rotated. One rate-limited refetch, then one more try.
+                .onErrorResume(UnknownKeyException.class, e -> e.keys().refetchForUnknownKid()
+                        .flatMap(refetched -> refetched
+                                ? Mono.fromSupplier(() -> authenticateNow(exchange, route, false))
+                                : Mono.error(unauthenticated(route, e.reason(), e.getMessage()))))
+                .flatMap(verified -> {
+            Authentication a = verified.authentication();
+            exchange.getAttributes().put(IDENTIFIED_ATTR, a);
+            if (verified.proof() == null) {
+                return Mono.just(a);
+            }
+            // The only remote step of authentication: has any instance seen this proof before?
+            return replays.check(verified.proof(), route.failureMode(), exchange.getRequest().getMethod().name(),
+                    a.principal().id()).map(taken -> taken.map(a::withFallback).orElse(a));
+        });
     }
 
-    Authentication authenticateNow(ServerHttpRequest request, CredentialRequirement requires) {
+    /** Credentials checked, with the DPoP proof whose replay check remains ({@code null} without DPoP). */
+    record Verified(Authentication authentication, DPoPProof proof) {
+    }
+
+    Verified authenticateNow(ServerWebExchange exchange, RouteSecurity route, boolean mayRefetchKeys) {
+        ServerHttpRequest request = exchange.getRequest();
+        CredentialRequirement requires = route.requires();
         X509Certificate peer = peerCertificate(request.getSslInfo());
         SpiffeId peerId = null;
         if (peer != null) {
             // The handshake validated the chain; here we only read the identity it carries.
             peerId = SpiffeId.fromCertificate(peer);
         } else if (requires.mtls()) {
-            throw unauthenticated("mtls.missing", "a client certificate (X.509-SVID) is required");
+            throw unauthenticated(route, "mtls.missing", "a client certificate (X.509-SVID) is required");
         }
-        String compact = bearerToken(request);
-        if (compact == null && requires.token()) {
-            throw unauthenticated("token.missing", "a workload token is required");
+        Credential credential = credential(request, route);
+        if (credential == null && (requires.token() || route.dpop() == DPoPMode.REQUIRED)) {
+            throw unauthenticated(route, "token.missing", "a workload token is required");
         }
         Instant now = clock.instant();
         VerifiedToken token = null;
-        if (compact != null) {
+        if (credential != null) {
             try {
-                token = tokens.verify(compact, now);
+                token = tokens.verify(credential.token(), now);
+            } catch (IssuerKeysUnavailableException e) {
+                throw RequestRejectedException.unavailable("dependency.issuer-keys",
+                        "the token issuer's keys cannot be confirmed current; try again shortly",
+                        route.failureMode().retryAfter());
+            } catch (UnknownKeyException e) {
+                if (mayRefetchKeys) {
+                    throw e;
+                }
+                throw unauthenticated(route, e.reason(), e.getMessage());
             } catch (TokenRejectedException e) {
                 throw e.malformedRequest()
                         ? RequestRejectedException.unauthenticated(RejectionKind.BAD_REQUEST, e.reason(),
                                 e.getMessage(), BearerChallenge.of("invalid_request", e.getMessage()))
-                        : unauthenticated(e.reason(), e.getMessage());
+                        : unauthenticated(route, e.reason(), e.getMessage());
             }
         }
         String x5t = peer == null ? null : thumbprint(peer);
         if (token != null && token.cnfX5tS256() != null && !token.cnfX5tS256().equals(x5t)) {
-            throw unauthenticated("token.cnf-x5t", "token is bound to a different client certificate");
+            throw unauthenticated(route, "token.cnf-x5t", "token is bound to a different client certificate");
         }
         if (requires.certBound() && (token == null || token.cnfX5tS256() == null)) {
-            throw unauthenticated("token.not-cert-bound", "token must be bound to the client certificate");
+            throw unauthenticated(route, "token.not-cert-bound", "token must be bound to the client certificate");
         }
-        if (token != null && token.cnfJkt() != null && !requires.dpop()) {
-            throw unauthenticated("token.dpop-bound", "a DPoP-bound token cannot be used as a bearer token here");
+        DPoPProof proof = credential == null ? null : senderConstraint(exchange, route, credential, token, now);
+        if (peerId != null && token != null && !boundTo(peerId, token)) {
+            throw unauthenticated(route, "binding.subject-mismatch",
+                    "token subject does not match the client certificate");
         }
-        if (peerId != null && token != null && !peerId.toString().equals(token.subject())) {
-            throw unauthenticated("binding.subject-mismatch", "token subject does not match the client certificate");
-        }
-        return principal(peerId, token, x5t, now);
+        return new Verified(principal(peerId, token, x5t, proof != null), proof);
     }
 
-    private Authentication principal(SpiffeId peerId, VerifiedToken token, String x5t, Instant now) {
+    /**
+     * RFC 9449: with the DPoP scheme, the proof is checked and returned for its replay check; with Bearer, a route
+     * that requires DPoP refuses, and a DPoP-bound token is refused everywhere (without its proof it is just a bearer
+     * token a thief could use).
+     */
+    private DPoPProof senderConstraint(ServerWebExchange exchange, RouteSecurity route, Credential credential,
+                                       VerifiedToken token, Instant now) {
+        DPoPChallenges challenges = proofs.challenges();
+        if (credential.dpop()) {
+            ServerHttpRequest request = exchange.getRequest();
+            return proofs.verify(request.getHeaders().get(DPOP_HEADER), request.getMethod().name(),
+                    addressedUri(exchange), credential.token(), token.cnfJkt(), route.dpopNonce(), now);
+        }
+        if (route.dpop() == DPoPMode.REQUIRED) {
+            throw challenges.invalidToken("dpop.required", "this route requires a DPoP-bound token and proof");
+        }
+        if (token.cnfJkt() != null) {
+            String description = "a DPoP-bound token cannot be used as a bearer token";
+            throw route.dpop().accepted() ? challenges.invalidToken("token.dpop-bound", description)
+                    : unauthenticated(route, "token.dpop-bound", description);
+        }
+        return null;
+    }
+
+    /**
+     * The token's principal is the peer's SPIFFE ID, or the issuer's {@code subject-mappings} declare that this token
+     * principal may come over this peer's connection.
+     */
+    private boolean boundTo(SpiffeId peerId, VerifiedToken token) {
+        String peer = peerId.toString();
+        if (peer.equals(token.principal())) {
+            return true;
+        }
+        IssuerSettings settings = tokens.settingsOf(token.issuer());
+        return settings != null && peer.equals(settings.subjectMappings().get(token.principal()));
+    }
+
+    /** The URI the client addressed: before any RewritePath that ran ahead of this filter. */
+    private static URI addressedUri(ServerWebExchange exchange) {
+        Set<URI> originals = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR);
+        return originals != null && !originals.isEmpty() ? originals.iterator().next() : exchange.getRequest().getURI();
+    }
+
+    private Authentication principal(SpiffeId peerId, VerifiedToken token, String x5t, boolean dpopProven) {
         EnumSet<CredentialKind> proven = EnumSet.noneOf(CredentialKind.class);
         String id;
         if (peerId != null) {
             proven.add(CredentialKind.MTLS);
             id = peerId.toString();
         } else {
-            id = token.subject();
+            id = token.principal();
         }
         if (token != null) {
             proven.add(CredentialKind.JWT);
             if (token.cnfX5tS256() != null) {
                 proven.add(CredentialKind.CERT_BOUND);
             }
+            if (dpopProven) {
+                proven.add(CredentialKind.DPOP);
+            }
         }
         String trustDomain = trustDomainOf(id);
         TrustDomains.TrustDomain domain = trustDomain == null ? null : trustDomains.get().get(trustDomain);
         String tenant = domain == null ? null : domain.tenant();
+        if (peerId == null && token != null && token.tenant() != null) {
+            tenant = token.tenant();
+        }
         Map<String, Object> claims = token == null ? Map.of() : safeClaims(token.claims());
+        if (token != null && !token.attributes().isEmpty()) {
+            claims = new java.util.HashMap<>(claims);
+            claims.putAll(token.attributes());
+        }
         Principal principal = new Principal(id, trustDomain, tenant, token == null ? null : token.issuer(), claims,
                 proven);
         Instant expiry = token == null ? null : token.expiresAt();
@@ -136,7 +236,11 @@ public final class WorkloadAuthenticator implements Authenticator {
         }
     }
 
-    private String bearerToken(ServerHttpRequest request) {
+    /** The access token and how it was presented ({@code Bearer} or {@code DPoP}). */
+    record Credential(String token, boolean dpop) {
+    }
+
+    private Credential credential(ServerHttpRequest request, RouteSecurity route) {
         List<String> values = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (values == null || values.isEmpty()) {
             return null;
@@ -148,14 +252,20 @@ public final class WorkloadAuthenticator implements Authenticator {
         if (value.length() > maxTokenBytes + 7) {
             throw badRequest("token.too-large", "the Authorization header is too large");
         }
-        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = value.substring(7).trim();
-            if (token.isEmpty() || token.indexOf(' ') >= 0) {
-                throw badRequest("token.malformed-header", "malformed Authorization header");
-            }
-            return token;
+        boolean bearer = value.regionMatches(true, 0, "Bearer ", 0, 7);
+        boolean dpop = !bearer && value.regionMatches(true, 0, "DPoP ", 0, 5);
+        if (!bearer && !dpop) {
+            throw unauthenticated(route, "token.scheme", route.dpop().accepted()
+                    ? "the Authorization scheme must be Bearer or DPoP" : "the Authorization scheme must be Bearer");
         }
-        throw unauthenticated("token.scheme", "the Authorization scheme must be Bearer");
+        if (dpop && !route.dpop().accepted()) {
+            throw unauthenticated(route, "dpop.disabled", "the DPoP scheme is not accepted on this route");
+        }
+        String token = value.substring(bearer ? 7 : 5).trim();
+        if (token.isEmpty() || token.indexOf(' ') >= 0) {
+            throw badRequest("token.malformed-header", "malformed Authorization header");
+        }
+        return new Credential(token, dpop);
     }
 
     private static X509Certificate peerCertificate(SslInfo ssl) {
@@ -174,9 +284,20 @@ public final class WorkloadAuthenticator implements Authenticator {
         }
     }
 
-    private static RequestRejectedException unauthenticated(String code, String description) {
-        return RequestRejectedException.unauthenticated(RejectionKind.UNAUTHENTICATED, code, description,
-                BearerChallenge.of("invalid_token", description));
+    /**
+     * 401 with the challenges of every scheme the route accepts: Bearer unless DPoP is required, DPoP (with the
+     * accepted proof algorithms) unless it is disabled.
+     */
+    private RequestRejectedException unauthenticated(RouteSecurity route, String code, String description) {
+        List<String> challenges = new ArrayList<>(2);
+        if (route.dpop() != DPoPMode.REQUIRED) {
+            challenges.add(BearerChallenge.of("invalid_token", description));
+        }
+        if (route.dpop().accepted()) {
+            challenges.add(proofs.challenges().challenge("invalid_token", description));
+        }
+        return RequestRejectedException.unauthenticated(RejectionKind.UNAUTHENTICATED, code, description, challenges,
+                Map.of());
     }
 
     private static RequestRejectedException badRequest(String code, String description) {

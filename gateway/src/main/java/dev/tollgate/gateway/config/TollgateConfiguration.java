@@ -16,8 +16,21 @@ import dev.tollgate.gateway.ops.DependenciesHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tollgate.gateway.authn.WorkloadAuthenticator;
 import dev.tollgate.gateway.authz.AuthorizationService;
+import dev.tollgate.gateway.crypto.JwsVerifiers;
+import dev.tollgate.gateway.crypto.SignatureProviders;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
+import dev.tollgate.gateway.dpop.DPoPNonces;
+import dev.tollgate.gateway.dpop.DPoPProofVerifier;
+import dev.tollgate.gateway.dpop.DPoPReplayGuard;
+import dev.tollgate.gateway.dpop.DPoPSettings;
+import dev.tollgate.gateway.dpop.LocalReplayStore;
+import dev.tollgate.gateway.dpop.RedisReplayStore;
+import dev.tollgate.gateway.dpop.ReplayStore;
+import dev.tollgate.gateway.identity.BundleEndpoint;
+import dev.tollgate.gateway.identity.LocalBundle;
 import dev.tollgate.gateway.identity.SpiffeTrustManager;
+import dev.tollgate.gateway.identity.TrustBundleSource;
+import dev.tollgate.gateway.identity.TrustBundles;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.gateway.route.RouteGuard;
 import dev.tollgate.gateway.route.TollgateFilter;
@@ -47,21 +60,37 @@ public class TollgateConfiguration {
         return Clock.systemUTC();
     }
 
-    @Bean
-    Supplier<TrustDomains> trustDomains(TollgateProperties properties) {
-        Map<String, String> tenants = new HashMap<>();
-        Map<String, java.nio.file.Path> bundles = new HashMap<>();
+    /** The trust domains, live: bundle endpoints refresh in the background and replace the snapshot. */
+    @Bean(destroyMethod = "close")
+    TrustBundles trustDomains(TollgateProperties properties, DependencyRegistry dependencies, Clock clock) {
+        TrustBundles bundles = new TrustBundles();
+        List<BundleEndpoint> endpoints = new ArrayList<>();
         properties.trustDomains().forEach(td -> {
             String name = td.name();
-            if (name == null || td.bundleFile() == null) {
-                throw new IllegalStateException("tollgate.trust-domains: each entry needs a name and a bundle-file ("
-                        + name + ")");
+            if (name == null || (td.bundleFile() == null) == (td.bundleEndpoint() == null)) {
+                throw new IllegalStateException("tollgate.trust-domains: each entry needs a name and one of"
+                        + " bundle-file or bundle-endpoint (" + name + ")");
             }
-            tenants.put(name, td.tenant());
-            bundles.put(name, td.bundleFile());
+            if (td.bundleFile() != null) {
+                bundles.add(name, td.tenant(), new LocalBundle(td.bundleFile()));
+            } else {
+                BundleEndpoint endpoint = new BundleEndpoint(name, td.bundleEndpoint(),
+                        dependencies.dependency("bundle:" + name), remoteKeysClient(), td.refreshInterval(), clock,
+                        bundles::rebuild);
+                bundles.add(name, td.tenant(), endpoint);
+                endpoints.add(endpoint);
+            }
         });
-        TrustDomains domains = TrustDomains.fromBundles(tenants, bundles);
-        return () -> domains;
+        bundles.rebuild();
+        // First load before serving, like issuer keys; an endpoint that is down keeps being retried.
+        endpoints.forEach(e -> e.start().onErrorResume(x -> Mono.empty()).block(Duration.ofSeconds(10)));
+        return bundles;
+    }
+
+    /** For JWKS, discovery and bundle fetches; the dependency guard's time limit bounds each call as well. */
+    private static HttpClient remoteKeysClient() {
+        return HttpClient.create().option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .responseTimeout(Duration.ofSeconds(5));
     }
 
     @Bean
@@ -76,11 +105,20 @@ public class TollgateConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    List<IssuerKeys> issuerKeys(TollgateProperties properties, DependencyRegistry dependencies) {
-        HttpClient http = HttpClient.create().responseTimeout(Duration.ofSeconds(5));
+    List<IssuerKeys> issuerKeys(TollgateProperties properties, DependencyRegistry dependencies,
+                                TrustBundles trustBundles) {
+        HttpClient http = remoteKeysClient();
         List<IssuerKeys> keys = new ArrayList<>();
         properties.issuers().forEach((name, settings) -> {
-            IssuerKeys k = new IssuerKeys(settings, dependencies.dependency("issuer:" + name), http);
+            TrustBundleSource bundle = null;
+            if (settings.trustDomainKeys()) {
+                bundle = trustBundles.source(settings.trustDomain());
+                if (bundle == null) {
+                    throw new IllegalStateException("issuer " + name + ": trust domain " + settings.trustDomain()
+                            + " is not configured under tollgate.trust-domains");
+                }
+            }
+            IssuerKeys k = new IssuerKeys(settings, dependencies.dependency("issuer:" + name), http, bundle);
             // First load before serving: a gateway that cannot verify tokens yet must not accept traffic.
             k.start().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
             keys.add(k);
@@ -89,20 +127,49 @@ public class TollgateConfiguration {
     }
 
     @Bean
-    TokenVerifier tokenVerifier(TollgateProperties properties, List<IssuerKeys> issuerKeys) {
+    TokenVerifier tokenVerifier(TollgateProperties properties, List<IssuerKeys> issuerKeys, JwsVerifiers verifiers) {
         List<TokenVerifier.Issuer> issuers = new ArrayList<>();
         List<String> names = new ArrayList<>(properties.issuers().keySet());
         int i = 0;
         for (var entry : properties.issuers().entrySet()) {
             issuers.add(new TokenVerifier.Issuer(entry.getValue(), issuerKeys.get(i++)));
         }
-        return new TokenVerifier(issuers, 100_000);
+        return new TokenVerifier(issuers, 100_000, verifiers);
+    }
+
+    @Bean
+    JwsVerifiers jwsVerifiers(TollgateProperties properties) {
+        return new JwsVerifiers(SignatureProviders.select(properties.crypto().providers()), 10_000);
+    }
+
+    @Bean
+    DPoPSettings dpopSettings(TollgateProperties properties) {
+        TollgateProperties.Dpop d = properties.dpop();
+        return new DPoPSettings(d.algorithms(), d.proofMaxAge(), d.clockSkew(), properties.limits().maxProofBytes(),
+                d.maxJtiLength() == null ? 0 : d.maxJtiLength(), d.externalUri(), d.nonceSecret(), d.nonceLifetime(),
+                d.localReplayCapacity() == null ? 0 : d.localReplayCapacity());
+    }
+
+    @Bean
+    DPoPNonces dpopNonces(DPoPSettings settings, Clock clock) {
+        return DPoPNonces.of(settings.nonceSecret(), settings.nonceLifetime(), clock);
+    }
+
+    @Bean
+    DPoPReplayGuard dpopReplayGuard(DPoPSettings settings, ObjectProvider<RedisAccess> redis,
+                                    DependencyRegistry dependencies, TollgateProperties properties, Clock clock) {
+        RedisAccess access = redis.getIfAvailable();
+        ReplayStore shared = access == null ? null
+                : new RedisReplayStore(access, dependencies.dependency("redis"), properties.redis().keyPrefix());
+        return new DPoPReplayGuard(shared, new LocalReplayStore(settings.localReplayCapacity(), clock), settings);
     }
 
     @Bean
     Authenticator authenticator(Supplier<TrustDomains> trustDomains, TokenVerifier tokens, Clock clock,
-                                TollgateProperties properties) {
-        return new WorkloadAuthenticator(trustDomains, tokens, clock, properties.limits().maxTokenBytes());
+                                TollgateProperties properties, DPoPSettings dpop, JwsVerifiers verifiers,
+                                DPoPNonces nonces, DPoPReplayGuard replays) {
+        return new WorkloadAuthenticator(trustDomains, tokens, clock, properties.limits().maxTokenBytes(),
+                new DPoPProofVerifier(dpop, verifiers, nonces), replays);
     }
 
     @Bean(destroyMethod = "close")
@@ -176,10 +243,10 @@ public class TollgateConfiguration {
     TollgateGatewayFilterFactory tollgateGatewayFilterFactory(Authenticator authenticator,
                                                               AuthorizationService authorization,
                                                               DecisionLog decisionLog, Clock clock,
-                                                              MeterRegistry meters) {
+                                                              MeterRegistry meters, DPoPNonces nonces) {
         return new TollgateGatewayFilterFactory(
                 new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock,
-                        new DecisionMetrics(meters)));
+                        new DecisionMetrics(meters), nonces));
     }
 
     @Bean

@@ -17,7 +17,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                  Map<String, IssuerSettings> issuers, Policies policies,
                                  DecisionLogSettings decisionLog, Limits limits, Redis redis,
                                  DecisionCacheSettings decisionCache, RevocationSettings revocation,
-                                 Dependencies dependencies, Admin admin) {
+                                 Dependencies dependencies, Admin admin, Dpop dpop, Crypto crypto) {
 
     public TollgateProperties {
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
@@ -31,6 +31,36 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
         dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
         admin = admin == null ? new Admin(null, null, null, null) : admin;
+        dpop = dpop == null ? new Dpop(null, null, null, null, null, null, null, null) : dpop;
+        crypto = crypto == null ? new Crypto(null) : crypto;
+    }
+
+    /**
+     * DPoP proof checking (RFC 9449); routes choose {@code dpop: required|optional|disabled}. See gateway/DPOP.md.
+     *
+     * @param algorithms          accepted proof algorithms (default ES256, EdDSA, ES384, RS256, PS256)
+     * @param proofMaxAge         how old a proof may be (default 60s); its {@code jti} is remembered this long plus
+     *                            twice the skew
+     * @param clockSkew           tolerance for client clocks (default 5s)
+     * @param maxJtiLength        longest {@code jti} accepted (default 128)
+     * @param externalUri         origin clients address when Tollgate is behind a trusted proxy ({@code htu} is
+     *                            checked against it)
+     * @param nonceSecret         base64, ≥ 32 bytes, the same on every instance (routes with {@code dpop-nonce})
+     * @param nonceLifetime       how long a nonce is good for (default 5m; the previous one is also accepted)
+     * @param localReplayCapacity most proofs the in-process replay store remembers (default 200000)
+     */
+    public record Dpop(List<String> algorithms, Duration proofMaxAge, Duration clockSkew, Integer maxJtiLength,
+                       java.net.URI externalUri, String nonceSecret, Duration nonceLifetime,
+                       Integer localReplayCapacity) {
+    }
+
+    /**
+     * Signature providers.
+     *
+     * @param providers order of preference among {@code accp}, {@code conscrypt}, {@code bc}, {@code jdk}; default
+     *                  {@code auto} (that order). A provider that does not load or fails its self-test is skipped.
+     */
+    public record Crypto(List<String> providers) {
     }
 
     /**
@@ -56,9 +86,15 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *
      * @param name       the trust domain, e.g. {@code acme.demo}
      * @param tenant     the tenant whose workloads this trust domain identifies
-     * @param bundleFile PEM file of the trust domain's X.509 authorities
+     * @param bundleFile      PEM file of the trust domain's X.509 authorities (or a SPIFFE bundle, {@code *.json}), or
+     * @param bundleEndpoint  the trust domain's SPIFFE bundle endpoint URL, fetched and refreshed in the background
+     * @param refreshInterval how often the endpoint is polled when the bundle gives no {@code spiffe_refresh_hint}
      */
-    public record TrustDomainSettings(String name, String tenant, Path bundleFile) {
+    public record TrustDomainSettings(String name, String tenant, Path bundleFile, java.net.URI bundleEndpoint,
+                                      Duration refreshInterval) {
+        public TrustDomainSettings {
+            refreshInterval = refreshInterval == null ? Duration.ofMinutes(5) : refreshInterval;
+        }
     }
 
     /**

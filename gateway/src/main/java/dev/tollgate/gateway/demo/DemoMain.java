@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.nimbusds.jose.jwk.ECKey;
 import java.time.Duration;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -21,6 +22,12 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("proof")) {
+            // demo proof <METHOD> <URL>: a fresh single-use DPoP proof for the demo's DPoP-bound token.
+            System.out.println(DemoTokens.proof(dpopKey(), args.length > 1 ? args[1] : "GET",
+                    args.length > 2 ? args[2] : "https://localhost:8443/api/acme/payments/7", readDPoPToken()));
+            return;
+        }
         DemoPki pki = new DemoPki(Path.of(".demo"));
         boolean generated = pki.ensure();
         DemoUpstream.start(UPSTREAM_PORT);
@@ -56,10 +63,54 @@ public final class DemoMain {
                 + "\"value\":\"spiffe://acme.demo/ns/shop/sa/checkout\"}' https://localhost:9444/revocations\n");
         out.append(admin).append("-X DELETE https://localhost:9444/revocations/principal/"
                 + "spiffe%3A%2F%2Facme.demo%2Fns%2Fshop%2Fsa%2Fcheckout\n");
+        ECKey dpopKey = dpopKey();
+        String bound = DemoTokens.mintDPoPBound(pki.signingKey(), DemoPki.WORKLOADS.get(0).spiffeId(),
+                Duration.ofMinutes(55), dpopKey);
+        write(Path.of(".demo", "tokens", "acme-checkout-dpop.jwt"), bound);
+        String payments = base + "/api/acme/payments/7";
+        out.append("\n6) DPoP (RFC 9449): a token bound to the workload's DPoP key, and a proof signed with that key for"
+                + " this one request (valid 60 s, usable once). Run it twice: 200, then 401 dpop.replay.\n"
+                + "   A fresh proof: java -jar gateway/target/tollgate-gateway-exec.jar demo proof GET " + payments
+                + "\n");
+        out.append("curl -i --cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem --key .demo/pki/"
+                + "acme-checkout-key.pem -H 'Authorization: DPoP " + bound + "' -H 'DPoP: "
+                + DemoTokens.proof(dpopKey, "GET", payments, bound) + "' " + payments + "\n");
         out.append("\nTokens (valid 55 minutes; restart the demo for fresh ones) are also in .demo/tokens/.\n");
         out.append("Decision log (one JSON line per request): ").append(decisionLog).append("   e.g. tail -f ")
                 .append(decisionLog).append("\n");
         return out.toString();
+    }
+
+    /** The demo workload's DPoP key, made once into {@code .demo/dpop-key.json}. */
+    static ECKey dpopKey() {
+        Path file = Path.of(".demo", "dpop-key.json");
+        try {
+            if (Files.exists(file)) {
+                return ECKey.parse(Files.readString(file));
+            }
+            ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).generate();
+            write(file, key.toJSONString());
+            return key;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read or make the demo DPoP key " + file, e);
+        }
+    }
+
+    private static String readDPoPToken() {
+        try {
+            return Files.readString(Path.of(".demo", "tokens", "acme-checkout-dpop.jwt")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("run the demo first: it mints the DPoP-bound token", e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String token(DemoPki pki, DemoPki.Workload w) {

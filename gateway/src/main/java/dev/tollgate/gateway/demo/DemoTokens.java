@@ -22,6 +22,42 @@ public final class DemoTokens {
     private DemoTokens() {
     }
 
+    /** A token bound to a DPoP key ({@code cnf.jkt}, RFC 9449). */
+    public static String mintDPoPBound(ECKey key, String subject, Duration lifetime, ECKey dpopKey) {
+        Instant now = Instant.now();
+        try {
+            JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                    .issuer(ISSUER).subject(subject).audience(AUDIENCE)
+                    .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
+                    .jwtID(UUID.randomUUID().toString())
+                    .claim("cnf", java.util.Map.of("jkt", dpopKey.toPublicJWK().computeThumbprint().toString()))
+                    .build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT).build(), claims);
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A DPoP proof (RFC 9449) for one request: what a DPoP client signs before each call. */
+    public static String proof(ECKey dpopKey, String method, String uri, String accessToken) {
+        try {
+            String ath = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(accessToken.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                    .type(new JOSEObjectType("dpop+jwt")).jwk(dpopKey.toPublicJWK()).build(),
+                    new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString()).issueTime(new Date())
+                            .claim("htm", method).claim("htu", uri).claim("ath", ath).build());
+            jwt.sign(new ECDSASigner(dpopKey));
+            return jwt.serialize();
+        } catch (JOSEException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String mint(ECKey key, String subject, Duration lifetime) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()

@@ -64,6 +64,9 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return trustDomains.get().allAuthorities();
+        // No CA list in the CertificateRequest: OpenSSL fixes that list when the TLS context is built, but bundles
+        // rotate (bundle endpoints); workloads present their one SVID whatever the list says, and every chain is
+        // checked against its claimed trust domain's current bundle in checkClientTrusted.
+        return new X509Certificate[0];
     }
 }

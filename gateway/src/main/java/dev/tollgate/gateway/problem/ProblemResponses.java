@@ -23,9 +23,8 @@ public final class ProblemResponses {
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(PROBLEM_JSON);
         headers.setCacheControl("no-store");
-        if (rejection.challenge() != null) {
-            headers.set(HttpHeaders.WWW_AUTHENTICATE, rejection.challenge());
-        }
+        rejection.challenges().forEach(c -> headers.add(HttpHeaders.WWW_AUTHENTICATE, c));
+        rejection.headers().forEach(headers::set);
         if (rejection.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, rejection.retryAfter().toSeconds())));
         }

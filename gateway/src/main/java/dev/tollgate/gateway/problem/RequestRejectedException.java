@@ -2,6 +2,7 @@ package dev.tollgate.gateway.problem;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Ends a request with a client-facing answer. Carries only what is safe to show: a stable {@code code}
@@ -14,24 +15,41 @@ public class RequestRejectedException extends RuntimeException {
 
     private final RejectionKind kind;
     private final String code;
-    private final String challenge;
+    private final List<String> challenges;
     private final Duration retryAfter;
     private final List<String> decidingRules;
+    private final Map<String, String> headers;
 
-    private RequestRejectedException(RejectionKind kind, String code, String description, String challenge,
-                                     Duration retryAfter, List<String> decidingRules) {
+    private RequestRejectedException(RejectionKind kind, String code, String description, List<String> challenges,
+                                     Duration retryAfter, List<String> decidingRules, Map<String, String> headers) {
         super(description, null, false, false);
         this.kind = kind;
         this.code = code;
-        this.challenge = challenge;
+        this.challenges = challenges == null ? List.of() : List.copyOf(challenges);
         this.retryAfter = retryAfter;
         this.decidingRules = decidingRules == null ? List.of() : List.copyOf(decidingRules);
+        this.headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    private RequestRejectedException(RejectionKind kind, String code, String description, String challenge,
+                                     Duration retryAfter, List<String> decidingRules) {
+        this(kind, code, description, challenge == null ? List.of() : List.of(challenge), retryAfter, decidingRules,
+                null);
     }
 
     /** 401 (or 400 for {@code invalid_request}) with a {@code WWW-Authenticate} challenge. */
     public static RequestRejectedException unauthenticated(RejectionKind kind, String code, String description,
                                                             String challenge) {
         return new RequestRejectedException(kind, code, description, challenge, null, null);
+    }
+
+    /**
+     * 401 (or 400) with several {@code WWW-Authenticate} challenges (one header each: a route that takes Bearer and
+     * DPoP offers both) and extra response headers such as {@code DPoP-Nonce}.
+     */
+    public static RequestRejectedException unauthenticated(RejectionKind kind, String code, String description,
+                                                            List<String> challenges, Map<String, String> headers) {
+        return new RequestRejectedException(kind, code, description, challenges, null, null, headers);
     }
 
     /** 403: authenticated but not allowed. */
@@ -62,9 +80,14 @@ public class RequestRejectedException extends RuntimeException {
         return getMessage();
     }
 
-    /** The {@code WWW-Authenticate} value, or {@code null}. */
-    public String challenge() {
-        return challenge;
+    /** The {@code WWW-Authenticate} values, one header each; empty when none. */
+    public List<String> challenges() {
+        return challenges;
+    }
+
+    /** Further response headers the client needs (e.g. {@code DPoP-Nonce}). */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     /** For 503: how long a client should wait, or {@code null}. */

@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.route;
 
 import dev.tollgate.fallback.FailureMode;
+import dev.tollgate.gateway.dpop.DPoPMode;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,17 @@ import java.util.Objects;
  * @param requires           which credentials must be presented ({@code mtls+jwt}, ...)
  * @param forwardCredentials keep {@code Authorization}/{@code DPoP} on the proxied request (default: stripped)
  * @param failureMode        what to do when a dependency the route needs is down (default: fail closed)
+ * @param dpop               DPoP required, optional or disabled (default: required when {@code requires} names
+ *                           {@code dpop}, else disabled)
+ * @param dpopNonce          proofs must carry a server nonce ({@code DPoP-Nonce})
  */
 public record RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials,
-                            FailureMode failureMode) {
+                            FailureMode failureMode, DPoPMode dpop, boolean dpopNonce) {
+
+    public RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials,
+                         FailureMode failureMode) {
+        this(tenant, requires, forwardCredentials, failureMode, null, false);
+    }
 
     public RouteSecurity {
         Objects.requireNonNull(tenant, "tenant");
@@ -21,5 +30,14 @@ public record RouteSecurity(String tenant, CredentialRequirement requires, boole
             throw new IllegalArgumentException("Tollgate filter: 'tenant' is required");
         }
         failureMode = failureMode == null ? FailureMode.FAIL_CLOSED : failureMode;
+        if (dpop == null) {
+            dpop = requires.dpop() ? DPoPMode.REQUIRED : DPoPMode.DISABLED;
+        } else if (requires.dpop() && dpop != DPoPMode.REQUIRED) {
+            throw new IllegalArgumentException("Tollgate filter: requires '" + requires + "' names dpop, but dpop is "
+                    + dpop);
+        }
+        if (dpopNonce && !dpop.accepted()) {
+            throw new IllegalArgumentException("Tollgate filter: dpop-nonce needs dpop required or optional");
+        }
     }
 }

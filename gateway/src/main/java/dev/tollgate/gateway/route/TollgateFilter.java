@@ -7,6 +7,8 @@ import dev.tollgate.gateway.authz.AuthorizationService;
 import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.decisionlog.DecisionIds;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
+import dev.tollgate.fallback.FallbackTaken;
+import dev.tollgate.gateway.dpop.DPoPNonces;
 import dev.tollgate.gateway.forward.IdentityHeaders;
 import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
@@ -40,7 +42,7 @@ public final class TollgateFilter implements GatewayFilter {
 
     /** What the filter needs from the application; one instance shared by every route. */
     public record Collaborators(Authenticator authenticator, AuthorizationService authorization,
-                                DecisionLog decisionLog, Clock clock, DecisionMetrics metrics) {
+                                DecisionLog decisionLog, Clock clock, DecisionMetrics metrics, DPoPNonces nonces) {
     }
 
     private final RouteSecurity route;
@@ -99,6 +101,10 @@ public final class TollgateFilter implements GatewayFilter {
             }
             IdentityHeaders.add(h, authentication, trace.decisionId);
         }).build();
+        if (route.dpopNonce()) {
+            // RFC 9449 section 8.2: a fresh nonce on success spares the client a use_dpop_nonce round trip later.
+            exchange.getResponse().getHeaders().set(DPoPNonces.HEADER, c.nonces().current());
+        }
         record(exchange, trace, "ALLOW", 200, "policy.permit");
         return chain.filter(exchange.mutate().request(request).build());
     }
@@ -119,12 +125,18 @@ public final class TollgateFilter implements GatewayFilter {
 
     private void record(ServerWebExchange exchange, Trace t, String effect, int status, String reason) {
         ServerHttpRequest request = exchange.getRequest();
-        Authentication a = t.authentication;
+        Authentication a = t.authentication != null ? t.authentication
+                : exchange.getAttribute(Authenticator.IDENTIFIED_ATTR);
+        FallbackTaken authnFallback = a == null ? null : a.fallback();
+        boolean degraded = t.authorization != null && t.authorization.degraded()
+                || authnFallback != null && authnFallback.degraded();
+        String failureMode = joined(authnFallback == null ? null : authnFallback.describe(),
+                t.authorization == null ? null : t.authorization.failureMode());
         Principal p = a == null ? null : a.principal();
         Authorization d = t.authorization;
         List<String> rules = d != null ? d.decidingRules()
                 : t.rejection != null ? t.rejection.decidingRules() : List.of();
-        c.metrics().record(t.routeId, effect, reason, t.authorization != null && t.authorization.degraded());
+        c.metrics().record(t.routeId, effect, reason, degraded);
         c.decisionLog().record(new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
                 p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
                 request.getPath().value(), effect, status, reason, rules,
@@ -132,11 +144,14 @@ public final class TollgateFilter implements GatewayFilter {
                 p == null ? List.of() : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList(),
                 a == null ? null : a.tokenHash(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
                 a == null ? null : a.x5t(),
-                t.authorization == null ? null : t.authorization.failureMode(),
-                t.authorization != null && t.authorization.degraded(),
+                failureMode, degraded,
                 t.authorization == null ? null : t.authorization.cache(),
                 t.authorization == null ? List.of() : t.authorization.errors(),
                 (System.nanoTime() - t.startNanos) / 1000));
+    }
+
+    private static String joined(String first, String second) {
+        return first == null ? second : second == null ? first : first + "; " + second;
     }
 
     private static String routeId(ServerWebExchange exchange) {

@@ -20,6 +20,8 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
  *       tenant: acme
  *       requires: mtls+jwt
  *       failure-mode: degrade               # default: fail-closed
+ *       dpop: optional                      # required | optional | disabled (default: disabled)
+ *       dpop-nonce: true                    # proofs must carry a server nonce
  *       degrade: { serve-stale-decisions: 2m, safe-methods-only: true }
  * </pre>
  */
@@ -55,6 +57,24 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
         private String failureMode = "fail-closed";
         private Degrade degrade = new Degrade();
         private Duration retryAfter;
+        private String dpop;
+        private boolean dpopNonce;
+
+        public String getDpop() {
+            return dpop;
+        }
+
+        public void setDpop(String dpop) {
+            this.dpop = dpop;
+        }
+
+        public boolean isDpopNonce() {
+            return dpopNonce;
+        }
+
+        public void setDpopNonce(boolean dpopNonce) {
+            this.dpopNonce = dpopNonce;
+        }
 
         public String getTenant() {
             return tenant;
@@ -105,7 +125,8 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
         }
 
         RouteSecurity toRouteSecurity() {
-            return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials, mode());
+            return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials, mode(),
+                    dev.tollgate.gateway.dpop.DPoPMode.parse(dpop), dpopNonce);
         }
 
         private FailureMode mode() {

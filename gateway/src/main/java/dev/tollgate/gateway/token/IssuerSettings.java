@@ -4,29 +4,80 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * One trusted token issuer ({@code tollgate.issuers.<name>}).
+ * One trusted token issuer ({@code tollgate.issuers.<name>}); every setting is in gateway/CONFIGURATION.md.
  *
  * @param issuer          the exact {@code iss} value
  * @param jwksFile        keys from a local JWKS file, or
- * @param jwksUri         keys from a JWKS URL (fetched in the background)
+ * @param jwksUri         keys from a JWKS URL (fetched in the background), or
+ * @param discovery       keys found through OIDC discovery: {@code <issuer>/.well-known/openid-configuration}
+ *                        names the {@code jwks_uri}; the document's {@code issuer} must equal {@link #issuer}, or
+ * @param trustDomainKeys keys are {@link #trustDomain}'s JWT authorities ({@code jwt-svid} keys of its SPIFFE bundle)
  * @param audiences       the token's {@code aud} must contain one of these
  * @param algorithms      allowed JWS algorithms: asymmetric only ({@code none} and HMAC are refused at start-up)
  * @param maxLifetime     tokens whose {@code exp - iat} exceeds this are refused
  * @param clockSkew       tolerance for {@code exp}/{@code nbf}/{@code iat}
  * @param refreshInterval how often keys are refetched
+ * @param unknownKidRefetchInterval an unknown {@code kid} triggers at most one refetch per this interval
+ * @param maxKeyStaleness while the key source is down, cached keys serve this long after the last good fetch; then
+ *                        the issuer's tokens meet the route's failure mode ({@code null}: no bound)
+ * @param preset          {@code oidc} (default), {@code jwt-svid} or {@code kubernetes}: the checks and claim mapping
+ *                        of a known kind of workload token
+ * @param trustDomain     for {@code jwt-svid}: the SPIFFE trust domain whose IDs the issuer may assert
+ * @param principalClaim  the claim that names the principal (default {@code sub})
+ * @param tenant          the tenant of every principal this issuer vouches for (or take it from the trust domain of a
+ *                        SPIFFE ID principal, or from {@code tenantClaim})
+ * @param tenantClaim     a claim that names the tenant
+ * @param subjectMappings token principal → the peer SPIFFE ID it may be presented with on mTLS + token routes
  */
-public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, List<String> audiences,
+public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean discovery, Boolean trustDomainKeys,
+                             List<String> audiences,
                              List<String> algorithms, Duration maxLifetime, Duration clockSkew,
-                             Duration refreshInterval) {
+                             Duration refreshInterval, Duration unknownKidRefetchInterval, Duration maxKeyStaleness,
+                             String preset, String trustDomain, String principalClaim, String tenant,
+                             String tenantClaim, Map<String, String> subjectMappings) {
+
+    public static final String OIDC = "oidc";
+    public static final String JWT_SVID = "jwt-svid";
+    public static final String KUBERNETES = "kubernetes";
 
     public IssuerSettings {
+        discovery = discovery != null && discovery;
+        trustDomainKeys = trustDomainKeys != null && trustDomainKeys;
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
         algorithms = algorithms == null || algorithms.isEmpty() ? List.of("ES256", "RS256", "PS256", "EdDSA")
                 : List.copyOf(algorithms);
         maxLifetime = maxLifetime == null ? Duration.ofHours(24) : maxLifetime;
         clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
         refreshInterval = refreshInterval == null ? Duration.ofMinutes(5) : refreshInterval;
+        unknownKidRefetchInterval = unknownKidRefetchInterval == null ? Duration.ofSeconds(30)
+                : unknownKidRefetchInterval;
+        preset = preset == null || preset.isBlank() ? OIDC : preset.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(OIDC, JWT_SVID, KUBERNETES).contains(preset)) {
+            throw new IllegalArgumentException("issuer " + issuer + ": preset must be oidc, jwt-svid or kubernetes");
+        }
+        if ((JWT_SVID.equals(preset) || trustDomainKeys) && (trustDomain == null || trustDomain.isBlank())) {
+            throw new IllegalArgumentException("issuer " + issuer + ": preset jwt-svid and trust-domain-keys need"
+                    + " trust-domain");
+        }
+        principalClaim = principalClaim == null || principalClaim.isBlank() ? "sub" : principalClaim;
+        subjectMappings = subjectMappings == null ? Map.of() : Map.copyOf(subjectMappings);
+        int sources = (jwksFile != null ? 1 : 0) + (jwksUri != null ? 1 : 0) + (discovery ? 1 : 0)
+                + (trustDomainKeys ? 1 : 0);
+        if (sources != 1) {
+            throw new IllegalArgumentException("issuer " + issuer
+                    + ": exactly one of jwks-file, jwks-uri, discovery: true or trust-domain-keys: true is required");
+        }
+    }
+
+    /** The simplest issuer: a JWKS file or URL, default checks. */
+    public static IssuerSettings of(String issuer, Path jwksFile, URI jwksUri, List<String> audiences,
+                                    List<String> algorithms, Duration maxLifetime, Duration clockSkew,
+                                    Duration refreshInterval) {
+        return new IssuerSettings(issuer, jwksFile, jwksUri, null, null, audiences, algorithms, maxLifetime, clockSkew,
+                refreshInterval, null, null, null, null, null, null, null, null);
     }
 }

@@ -6,13 +6,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.gateway.crypto.JwsVerifiers;
+import dev.tollgate.gateway.crypto.SignatureProviders;
 import dev.tollgate.gateway.support.ExpireAt;
-import java.security.Key;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,10 +36,14 @@ public final class TokenVerifier {
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.copyOf(new java.util.ArrayList<JWSAlgorithm>() {{
             addAll(JWSAlgorithm.Family.RSA);
             addAll(JWSAlgorithm.Family.EC);
+            add(JWSAlgorithm.EdDSA);
+            add(JWSAlgorithm.Ed25519);
         }});
+    /** The JWT-SVID profile allows no other JOSE header. */
+    private static final Set<String> JWT_SVID_HEADERS = Set.of("alg", "kid", "typ");
 
     private final Map<String, Issuer> issuers;
-    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    private final JwsVerifiers verifiers;
     private final Cache<String, VerifiedToken> verified;
 
     /** An issuer's settings with its live keys. */
@@ -50,6 +54,11 @@ public final class TokenVerifier {
     }
 
     public TokenVerifier(List<Issuer> issuers, long cacheSize) {
+        this(issuers, cacheSize, new JwsVerifiers(SignatureProviders.select(List.of("auto")), 1_000));
+    }
+
+    public TokenVerifier(List<Issuer> issuers, long cacheSize, JwsVerifiers verifiers) {
+        this.verifiers = verifiers;
         Map<String, Issuer> byIss = new HashMap<>();
         issuers.forEach(i -> byIss.put(i.settings().issuer(), i));
         this.issuers = Map.copyOf(byIss);
@@ -75,6 +84,10 @@ public final class TokenVerifier {
         String hash = Sha256.hex(compact);
         VerifiedToken cached = verified.getIfPresent(hash);
         if (cached != null) {
+            Issuer issuer = issuers.get(cached.issuer());
+            if (issuer != null && !issuer.keys().usable()) {
+                throw new IssuerKeysUnavailableException(cached.issuer());
+            }
             if (!now.isBefore(cached.expiresAt().plus(skewOf(cached.issuer())))) {
                 verified.invalidate(hash);
                 throw new TokenRejectedException("token.expired", "token has expired");
@@ -121,26 +134,52 @@ public final class TokenVerifier {
         if (!issuer.algorithms().contains(header.getAlgorithm())) {
             throw new TokenRejectedException("token.algorithm", "token algorithm is not allowed for this issuer");
         }
+        IssuerSettings settings = issuer.settings();
+        if (IssuerSettings.JWT_SVID.equals(settings.preset())) {
+            checkJwtSvidHeader(header);
+        }
+        if (!issuer.keys().usable()) {
+            throw new IssuerKeysUnavailableException(settings.issuer());
+        }
         JWK jwk = header.getKeyID() != null ? issuer.keys().key(header.getKeyID()) : issuer.keys().soleKey();
-        if (jwk == null) {
-            throw new TokenRejectedException("token.unknown-key", "token is signed by an unknown key");
+        if (jwk == null || !(jwk instanceof AsymmetricJWK) || jwk.isPrivate()) {
+            throw new UnknownKeyException(issuer.keys());
         }
         try {
-            Key key = jwk instanceof AsymmetricJWK a ? a.toPublicKey() : null;
-            if (key == null) {
-                throw new TokenRejectedException("token.unknown-key", "token is signed by an unknown key");
-            }
-            JWSVerifier verifier = verifiers.createJWSVerifier(header, key);
+            // Remembered per issuer and key: the same key verifies every token the issuer signs with it.
+            JWSVerifier verifier = verifiers.verifier(header.getAlgorithm(), jwk,
+                    settings.issuer() + '|' + jwk.computeThumbprint());
             if (!jwt.verify(verifier)) {
                 throw new TokenRejectedException("token.signature", "token signature is invalid");
             }
         } catch (JOSEException e) {
             throw new TokenRejectedException("token.signature", "token signature is invalid");
         }
-        checkClaims(issuer.settings(), claims, now);
+        checkClaims(settings, claims, now);
+        ClaimMapping.Mapped mapped = ClaimMapping.map(settings, claims);
         return new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
                 claims.getExpirationTime().toInstant(), claims.getJWTID(), hash, claims.getClaims(),
-                confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"));
+                confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"), mapped.principal(), mapped.tenant(),
+                mapped.attributes());
+    }
+
+    /** JWT-SVID profile: only {@code alg}, {@code kid} and {@code typ}; {@code typ}, if present, JWT or JOSE. */
+    private static void checkJwtSvidHeader(JWSHeader header) {
+        for (String name : header.toJSONObject().keySet()) {
+            if (!JWT_SVID_HEADERS.contains(name)) {
+                throw new TokenRejectedException("token.header.jwt-svid", "a JWT-SVID allows only alg, kid and typ"
+                        + " headers");
+            }
+        }
+        if (header.getType() != null && !Set.of("JWT", "JOSE").contains(header.getType().getType())) {
+            throw new TokenRejectedException("token.header.typ", "a JWT-SVID's typ must be JWT or JOSE");
+        }
+    }
+
+    /** The issuer of a (possibly unverified) token's settings, for the caller's subject mappings. */
+    public IssuerSettings settingsOf(String issuer) {
+        Issuer i = issuer == null ? null : issuers.get(issuer);
+        return i == null ? null : i.settings();
     }
 
     private static void checkClaims(IssuerSettings s, JWTClaimsSet claims, Instant now) {

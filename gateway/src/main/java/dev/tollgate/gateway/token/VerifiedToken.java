@@ -10,7 +10,17 @@ import java.util.Map;
  * @param tokenHash  hex SHA-256 of the compact token: how logs and revocation refer to it
  * @param cnfX5tS256 RFC 8705 certificate thumbprint the token is bound to, or {@code null}
  * @param cnfJkt     RFC 9449 DPoP key thumbprint the token is bound to, or {@code null}
+ * @param principal  the principal the issuer vouches for (its {@code principal-claim}, by default {@code sub})
+ * @param tenant     the tenant the issuer's mapping names, or {@code null} to take it from the trust domain
+ * @param attributes principal attributes the preset extracted (Kubernetes namespace, service account, pod)
  */
 public record VerifiedToken(String issuer, String subject, List<String> audience, Instant expiresAt, String jti,
-                            String tokenHash, Map<String, Object> claims, String cnfX5tS256, String cnfJkt) {
+                            String tokenHash, Map<String, Object> claims, String cnfX5tS256, String cnfJkt,
+                            String principal, String tenant, Map<String, String> attributes) {
+
+    public VerifiedToken(String issuer, String subject, List<String> audience, Instant expiresAt, String jti,
+                         String tokenHash, Map<String, Object> claims, String cnfX5tS256, String cnfJkt) {
+        this(issuer, subject, audience, expiresAt, jti, tokenHash, claims, cnfX5tS256, cnfJkt, subject, null,
+                Map.of());
+    }
 }

@@ -12,6 +12,7 @@ import dev.tollgate.gateway.revocation.Revocation;
 import dev.tollgate.gateway.revocation.RevocationKind;
 import dev.tollgate.gateway.route.CredentialRequirement;
 import dev.tollgate.gateway.route.RouteSecurity;
+import dev.tollgate.gateway.testsupport.MovableClock;
 import dev.tollgate.policy.AccessRequest;
 import dev.tollgate.policy.CredentialKind;
 import dev.tollgate.policy.Decision;
@@ -20,36 +21,18 @@ import dev.tollgate.policy.Revision;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 /** The cache's bounds, with a clock the test moves: credential expiry, policy windows, attributes read. */
 class AuthorizationServiceTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final AtomicInteger evaluations = new AtomicInteger();
     private Instant validUntil;
     private Set<String> attributesRead = Set.of();
@@ -85,22 +68,22 @@ class AuthorizationServiceTest {
 
     @Test
     void noEntryOutlivesTheCredentialThatProducedIt() {
-        Instant tokenExpiry = now.get().plusSeconds(30);
+        Instant tokenExpiry = clock.instant().plusSeconds(30);
         assertThat(authorize("/orders/1", tokenExpiry).cache()).isEqualTo("MISS");
         assertThat(authorize("/orders/1", tokenExpiry).cache()).isEqualTo("L1");
-        now.set(now.get().plusSeconds(31));
-        assertThat(authorize("/orders/1", now.get().plusSeconds(60)).cache()).isEqualTo("MISS");
+        clock.set(clock.instant().plusSeconds(31));
+        assertThat(authorize("/orders/1", clock.instant().plusSeconds(60)).cache()).isEqualTo("MISS");
         assertThat(evaluations).hasValue(2);
     }
 
     @Test
     void aTimeBoundDecisionIsCachedNoLongerThanItsWindow() {
-        validUntil = now.get().plusSeconds(10);
-        authorize("/orders/2", now.get().plusSeconds(600));
-        now.set(now.get().plusSeconds(9));
-        assertThat(authorize("/orders/2", now.get().plusSeconds(600)).cache()).isEqualTo("L1");
-        now.set(now.get().plusSeconds(2));
-        assertThat(authorize("/orders/2", now.get().plusSeconds(600)).cache()).isEqualTo("MISS");
+        validUntil = clock.instant().plusSeconds(10);
+        authorize("/orders/2", clock.instant().plusSeconds(600));
+        clock.set(clock.instant().plusSeconds(9));
+        assertThat(authorize("/orders/2", clock.instant().plusSeconds(600)).cache()).isEqualTo("L1");
+        clock.set(clock.instant().plusSeconds(2));
+        assertThat(authorize("/orders/2", clock.instant().plusSeconds(600)).cache()).isEqualTo("MISS");
     }
 
     @Test
@@ -114,7 +97,7 @@ class AuthorizationServiceTest {
     @Test
     void revocationIsCheckedBeforeTheCache() {
         authorize("/orders/4", null);
-        revocations.revoke(new Revocation(RevocationKind.JTI, "jti", now.get(), "t")).block();
+        revocations.revoke(new Revocation(RevocationKind.JTI, "jti", clock.instant(), "t")).block();
         assertThatThrownBy(() -> authorize("/orders/4", null))
                 .isInstanceOfSatisfying(RequestRejectedException.class,
                         e -> assertThat(e.code()).isEqualTo("revoked.jti"));

@@ -12,7 +12,9 @@ import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.testsupport.AbstractGatewayTest;
 import dev.tollgate.gateway.testsupport.GatewayFixture;
 import dev.tollgate.gateway.testsupport.RedisProcess;
+import dev.tollgate.gateway.testsupport.TestProofs;
 import dev.tollgate.gateway.testsupport.TlsClient;
+import com.nimbusds.jose.jwk.ECKey;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.Map;
@@ -63,23 +65,23 @@ class FailureModesTest extends AbstractGatewayTest {
         r.add("tollgate.dependencies.instances.[issuer:test].time-limit", () -> "300ms");
         String routes = "spring.cloud.gateway.server.webflux.routes";
         String upstream = "http://127.0.0.1:" + fixture.upstream.port();
-        r.add(routes + "[6].id", () -> "acme-degraded");
-        r.add(routes + "[6].uri", () -> upstream);
-        r.add(routes + "[6].predicates[0]", () -> "Path=/degraded/acme/**");
-        r.add(routes + "[6].filters[0].name", () -> "RewritePath");
-        r.add(routes + "[6].filters[0].args.regexp", () -> "/degraded/acme/(?<rest>.*)");
-        r.add(routes + "[6].filters[0].args.replacement", () -> "/api/acme/${rest}");
-        r.add(routes + "[6].filters[1].name", () -> "Tollgate");
-        r.add(routes + "[6].filters[1].args.tenant", () -> "acme");
-        r.add(routes + "[6].filters[1].args.requires", () -> "mtls+jwt");
-        r.add(routes + "[6].filters[1].args.failure-mode", () -> "degrade");
-        r.add(routes + "[6].filters[1].args.degrade.serve-stale-decisions", () -> "1m");
-        r.add(routes + "[6].filters[1].args.degrade.safe-methods-only", () -> "true");
-        r.add(routes + "[7].id", () -> "acme-upstream-down");
-        r.add(routes + "[7].uri", () -> "http://127.0.0.1:1");
-        r.add(routes + "[7].predicates[0]", () -> "Path=/api/acme/orders/9999");
-        r.add(routes + "[7].order", () -> "-1");
-        r.add(routes + "[7].filters[0]", () -> "Tollgate=acme, mtls+jwt");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].id", () -> "acme-degraded");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].uri", () -> upstream);
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].predicates[0]", () -> "Path=/degraded/acme/**");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[0].name", () -> "RewritePath");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[0].args.regexp", () -> "/degraded/acme/(?<rest>.*)");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[0].args.replacement", () -> "/api/acme/${rest}");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[1].name", () -> "Tollgate");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[1].args.tenant", () -> "acme");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[1].args.requires", () -> "mtls+jwt");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[1].args.failure-mode", () -> "degrade");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[1].args.degrade.serve-stale-decisions", () -> "1m");
+        r.add(routes + "[" + FIRST_OWN_ROUTE + "].filters[1].args.degrade.safe-methods-only", () -> "true");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].id", () -> "acme-upstream-down");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].uri", () -> "http://127.0.0.1:1");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].predicates[0]", () -> "Path=/api/acme/orders/9999");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].order", () -> "-1");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].filters[0]", () -> "Tollgate=acme, mtls+jwt");
     }
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -110,16 +112,6 @@ class FailureModesTest extends AbstractGatewayTest {
         return decisions.await(id);
     }
 
-    private static TlsClient.Response eventually(Supplier<TlsClient.Response> call, int status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        TlsClient.Response r = call.get();
-        while (r.status() != status && System.nanoTime() < deadline) {
-            r = call.get();
-        }
-        assertThat(r.status()).as(r.body()).isEqualTo(status);
-        return r;
-    }
-
     @Test
     @Order(1)
     void redisKilledMidTrafficFailClosedRefusesDegradeServesWithinItsBoundsAndBothRecover() {
@@ -130,7 +122,7 @@ class FailureModesTest extends AbstractGatewayTest {
         requests += 2;
 
         redis.kill();
-        TlsClient.Response refused = eventually(() -> call("/api/acme/orders/1"), 503);
+        TlsClient.Response refused = TlsClient.eventually(() -> call("/api/acme/orders/1"), 503);
         assertThat(refused.header("Retry-After")).isNotBlank();
         assertThat(refused.body()).contains("dependency.revocations");
         assertThat(eventOf(refused).effect()).isEqualTo("ERROR");
@@ -150,36 +142,83 @@ class FailureModesTest extends AbstractGatewayTest {
         requests += 3;
 
         redis.start();
-        TlsClient.Response recovered = eventually(() -> call("/api/acme/orders/1"), 200);
+        TlsClient.Response recovered = TlsClient.eventually(() -> call("/api/acme/orders/1"), 200);
         assertThat(eventOf(recovered).degraded()).isFalse();
         assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
         assertThat(eventOf(call("/degraded/acme/orders/1")).degraded()).isFalse();
         requests += 2;
-        // Every request, refused or allowed, left exactly one event (the eventually() loops add their own).
+        // Every request, refused or allowed, left exactly one event (the TlsClient.eventually() loops add their own).
         assertThat(decisions.size() - before).isGreaterThanOrEqualTo(requests);
+    }
+
+    private TlsClient.Response dpopCall(String method, String path) {
+        ECKey key = TestProofs.newEcKey();
+        String token = fixture.token(GatewayFixture.CHECKOUT).confirmation(TestProofs.cnf(key)).sign();
+        String proof = TestProofs.es256(key).request(method, DPOP_ORIGIN + path, token).sign();
+        return client(fixture.checkout).send(method, path, TlsClient.dpop(token, proof));
     }
 
     @Test
     @Order(2)
+    void redisKilledDuringDPoPTrafficFailClosedAnswers503DegradeUsesTheLocalReplayStoreAndBothRecover() {
+        assertThat(TlsClient.eventually(() -> dpopCall("POST", "/dpop/acme/required/a"), 200).status()).isEqualTo(200);
+        assertThat(dpopCall("POST", "/dpop/acme/degraded/a").status()).isEqualTo(200);
+
+        redis.kill();
+        TlsClient.Response refused = TlsClient.eventually(() -> dpopCall("POST", "/dpop/acme/required/a"), 503);
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.body()).contains("dependency.replay-store");
+        assertThat(eventOf(refused).effect()).isEqualTo("ERROR");
+
+        ECKey key = TestProofs.newEcKey();
+        String token = fixture.token(GatewayFixture.CHECKOUT).confirmation(TestProofs.cnf(key)).sign();
+        String proof = TestProofs.es256(key).request("POST", DPOP_ORIGIN + "/dpop/acme/degraded/b", token).sign();
+        TlsClient.Response degraded = client(fixture.checkout).send("POST", "/dpop/acme/degraded/b",
+                TlsClient.dpop(token, proof));
+        assertThat(degraded.status()).as(degraded.body()).isEqualTo(200);
+        DecisionEvent event = decisions.await(fixture.upstream.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/dpop/acme/degraded/b")))
+                .get(0).getHeader("X-Tollgate-Decision-Id"));
+        assertThat(event.degraded()).isTrue();
+        assertThat(event.failureMode()).contains("degraded:local-replay-store");
+        TlsClient.Response replay = client(fixture.checkout).send("POST", "/dpop/acme/degraded/b",
+                TlsClient.dpop(token, proof));
+        assertThat(replay.status()).as("the local store catches a replay to this instance").isEqualTo(401);
+        assertThat(replay.body()).contains("dpop.replay");
+
+        redis.start();
+        TlsClient.Response recovered = TlsClient.eventually(() -> dpopCall("POST", "/dpop/acme/required/c"), 200);
+        assertThat(recovered.status()).isEqualTo(200);
+        TlsClient.Response degradedRecovered = TlsClient.eventually(() -> dpopCall("POST", "/dpop/acme/degraded/c"), 200);
+        String id = fixture.upstream.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/dpop/acme/degraded/c")))
+                .stream().reduce((a, b) -> b).orElseThrow().getHeader("X-Tollgate-Decision-Id");
+        assertThat(decisions.await(id).degraded()).as("no longer degraded once Redis is back").isFalse();
+        assertThat(degradedRecovered.status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
     void aSlowRedisIsTreatedLikeADownOne() throws Exception {
-        assertThat(eventually(() -> call("/api/acme/orders/2"), 200).status()).isEqualTo(200);
+        assertThat(TlsClient.eventually(() -> call("/api/acme/orders/2"), 200).status()).isEqualTo(200);
         RedisClient client = RedisClient.create(redis.uri());
         try (var connection = client.connect()) {
             connection.async().dispatch(io.lettuce.core.protocol.CommandType.DEBUG,
                     new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
                     new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SLEEP")
                             .add(3));
-            TlsClient.Response refused = eventually(() -> call("/api/acme/orders/2"), 503);
+            TlsClient.Response refused = TlsClient.eventually(() -> call("/api/acme/orders/2"), 503);
             assertThat(refused.body()).contains("dependency.revocations");
             assertThat(call("/degraded/acme/orders/2").status()).isEqualTo(200);
         } finally {
             client.shutdown();
         }
-        eventually(() -> call("/api/acme/orders/2"), 200);
+        TlsClient.eventually(() -> call("/api/acme/orders/2"), 200);
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theJwksEndpointFailingOrHangingLeavesCachedKeysWorking() {
         jwks.resetAll();
         jwks.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(500)));
@@ -194,7 +233,7 @@ class FailureModesTest extends AbstractGatewayTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aFailingUpstreamIsAnErrorNotASuccessAndItsDecisionIsRecorded() {
         long before = decisions.size();
         TlsClient.Response r = call("/api/acme/orders/9999");

@@ -44,12 +44,48 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.trust-domains[3].name", () -> "ops.test");
         r.add("tollgate.trust-domains[3].tenant", () -> "tollgate-admin");
         r.add("tollgate.trust-domains[3].bundle-file", () -> f.path("ops-bundle.pem").toString());
+        // hooli.test's bundle comes only from its SPIFFE bundle endpoint (X.509 and JWT authorities).
+        r.add("tollgate.trust-domains[4].name", () -> "hooli.test");
+        r.add("tollgate.trust-domains[4].tenant", () -> "hooli");
+        r.add("tollgate.trust-domains[4].bundle-endpoint", () -> "http://127.0.0.1:" + f.idp.port() + "/hooli/bundle");
         r.add("tollgate.admin.port", () -> "0");
         r.add("tollgate.issuers.test.issuer", () -> GatewayFixture.ISSUER);
         r.add("tollgate.issuers.test.jwks-file", () -> f.path("jwks.json").toString());
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);
         r.add("tollgate.issuers.test.algorithms[0]", () -> "ES256");
         r.add("tollgate.issuers.test.max-lifetime", () -> "1h");
+        // Workload-token presets and remote key sources (IssuersEndToEndTest).
+        r.add("tollgate.issuers.kubernetes.issuer", () -> KUBERNETES_ISSUER);
+        r.add("tollgate.issuers.kubernetes.jwks-file", () -> f.path("jwks.json").toString());
+        r.add("tollgate.issuers.kubernetes.preset", () -> "kubernetes");
+        r.add("tollgate.issuers.kubernetes.trust-domain", () -> "acme.test");
+        r.add("tollgate.issuers.kubernetes.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.spire.issuer", () -> SPIRE_ISSUER);
+        r.add("tollgate.issuers.spire.jwks-file", () -> f.path("jwks.json").toString());
+        r.add("tollgate.issuers.spire.preset", () -> "jwt-svid");
+        r.add("tollgate.issuers.spire.trust-domain", () -> "acme.test");
+        r.add("tollgate.issuers.spire.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.hooli-spire.issuer", () -> HOOLI_SPIRE_ISSUER);
+        r.add("tollgate.issuers.hooli-spire.trust-domain-keys", () -> "true");
+        r.add("tollgate.issuers.hooli-spire.trust-domain", () -> "hooli.test");
+        r.add("tollgate.issuers.hooli-spire.preset", () -> "jwt-svid");
+        r.add("tollgate.issuers.hooli-spire.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.partner.issuer", () -> PARTNER_ISSUER);
+        r.add("tollgate.issuers.partner.jwks-file", () -> f.path("jwks.json").toString());
+        r.add("tollgate.issuers.partner.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.partner.subject-mappings.checkout-client", () -> GatewayFixture.CHECKOUT);
+        String idp = "http://127.0.0.1:" + f.idp.port();
+        r.add("tollgate.issuers.rotating.issuer", () -> ROTATING_ISSUER);
+        r.add("tollgate.issuers.rotating.jwks-uri", () -> idp + "/rotating/jwks");
+        r.add("tollgate.issuers.rotating.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.rotating.refresh-interval", () -> "1h");
+        r.add("tollgate.issuers.rotating.unknown-kid-refetch-interval", () -> "2s");
+        r.add("tollgate.issuers.flaky.issuer", () -> FLAKY_ISSUER);
+        r.add("tollgate.issuers.flaky.jwks-uri", () -> idp + "/flaky/jwks");
+        r.add("tollgate.issuers.flaky.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.flaky.refresh-interval", () -> "200ms");
+        r.add("tollgate.issuers.flaky.max-key-staleness", () -> "1s");
+        r.add("tollgate.dependencies.instances.[issuer:flaky].time-limit", () -> "300ms");
         r.add("tollgate.redis.uri", TestRedis::uri);
         r.add("tollgate.redis.key-prefix", () -> KEY_PREFIX + clientAuth + ":");
         r.add("tollgate.policies.directory", () -> f.path("policies").toString());
@@ -79,7 +115,54 @@ public abstract class AbstractGatewayTest {
         r.add(routes + "[5].uri", () -> upstream);
         r.add(routes + "[5].predicates[0]", () -> "Path=/api/initech/**");
         r.add(routes + "[5].filters[0]", () -> "Tollgate=initech, mtls");
+        // DPoP: proofs name the external origin clients address (two instances behind one name).
+        r.add("tollgate.dpop.external-uri", () -> DPOP_ORIGIN);
+        r.add("tollgate.dpop.nonce-secret", () -> "dG9sbGdhdGUtdGVzdC1ub25jZS1zZWNyZXQtMzJieXRlcw==");
+        r.add(routes + "[6].id", () -> "acme-dpop");
+        r.add(routes + "[6].uri", () -> upstream);
+        r.add(routes + "[6].predicates[0]", () -> "Path=/dpop/acme/required/**");
+        r.add(routes + "[6].filters[0]", () -> "Tollgate=acme, jwt+dpop");
+        r.add(routes + "[7].id", () -> "acme-dpop-optional");
+        r.add(routes + "[7].uri", () -> upstream);
+        r.add(routes + "[7].predicates[0]", () -> "Path=/dpop/acme/optional/**");
+        r.add(routes + "[7].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[7].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[7].filters[0].args.requires", () -> "jwt");
+        r.add(routes + "[7].filters[0].args.dpop", () -> "optional");
+        r.add(routes + "[8].id", () -> "acme-dpop-nonce");
+        r.add(routes + "[8].uri", () -> upstream);
+        r.add(routes + "[8].predicates[0]", () -> "Path=/dpop/acme/nonce/**");
+        r.add(routes + "[8].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[8].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[8].filters[0].args.requires", () -> "jwt+dpop");
+        r.add(routes + "[8].filters[0].args.dpop-nonce", () -> "true");
+        r.add(routes + "[9].id", () -> "acme-dpop-degraded");
+        r.add(routes + "[9].uri", () -> upstream);
+        r.add(routes + "[9].predicates[0]", () -> "Path=/dpop/acme/degraded/**");
+        r.add(routes + "[9].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[9].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[9].filters[0].args.requires", () -> "jwt+dpop");
+        r.add(routes + "[9].filters[0].args.failure-mode", () -> "degrade");
+        r.add(routes + "[9].filters[0].args.degrade.local-replay-store", () -> "true");
+        r.add(routes + "[9].filters[0].args.degrade.serve-stale-decisions", () -> "1m");
+        r.add(routes + "[10].id", () -> "hooli-api");
+        r.add(routes + "[10].uri", () -> upstream);
+        r.add(routes + "[10].predicates[0]", () -> "Path=/api/hooli/**");
+        r.add(routes + "[10].filters[0]", () -> "Tollgate=hooli, mtls");
     }
+
+    public static final String KUBERNETES_ISSUER = "https://kubernetes.default.svc.test";
+    public static final String SPIRE_ISSUER = "https://spire.acme.test";
+    public static final String PARTNER_ISSUER = "https://partner.test";
+    public static final String HOOLI_SPIRE_ISSUER = "https://spire.hooli.test";
+    public static final String ROTATING_ISSUER = "https://rotating.test";
+    public static final String FLAKY_ISSUER = "https://flaky.test";
+
+    /** The origin DPoP proofs address ({@code tollgate.dpop.external-uri}). */
+    public static final String DPOP_ORIGIN = "https://api.tollgate.test";
+
+    /** The next free route index after the shared routes. */
+    protected static final int FIRST_OWN_ROUTE = 11;
 
     @BeforeEach
     void attachRecorder() {

@@ -31,6 +31,7 @@ public final class GatewayFixture {
     public static final String REPORTER = "spiffe://acme.test/ns/shop/sa/reporter";
     public static final String INVOICER = "spiffe://globex.test/ns/billing/sa/invoicer";
     public static final String INITECH_API = "spiffe://initech.test/ns/app/sa/api";
+    public static final String HOOLI_API = "spiffe://hooli.test/ns/app/sa/api";
     public static final String OPERATOR = "spiffe://ops.test/ns/ops/sa/operator";
     public static final String VIEWER = "spiffe://ops.test/ns/ops/sa/viewer";
 
@@ -47,11 +48,20 @@ public final class GatewayFixture {
     public final Certificates.Issued initechCa;
     public final Certificates.Issued initechApi;
     public final Certificates.Issued opsCa;
+    /** hooli.test's CA is published only through its SPIFFE bundle endpoint ({@code /hooli/bundle}). */
+    public final Certificates.Issued hooliCa;
+    public final Certificates.Issued hooliApi;
     public final Certificates.Issued operator;
     public final Certificates.Issued viewer;
     public final ECKey issuerKey;
     public final ECKey unknownKey;
     public final WireMockServer upstream;
+    /** Serves JWKS for the remote issuers ({@code /rotating/jwks}, {@code /flaky/jwks}). */
+    public final WireMockServer idp;
+    public final ECKey rotatingA;
+    public final ECKey rotatingB;
+    /** hooli.test's JWT authority, published in its SPIFFE bundle at {@code /hooli/bundle}. */
+    public final ECKey hooliJwtKey;
 
     public static synchronized GatewayFixture get() {
         if (instance == null) {
@@ -77,6 +87,8 @@ public final class GatewayFixture {
             initechCa = Certificates.selfSigned(Certificates.ca("initech.test CA").uri("spiffe://initech.test"));
             Certificates.writePem(path("initech-bundle.pem"), initechCa.certificate());
             initechApi = Certificates.issue(initechCa, Certificates.svid(INITECH_API));
+            hooliCa = Certificates.selfSigned(Certificates.ca("hooli.test CA").uri("spiffe://hooli.test"));
+            hooliApi = Certificates.issue(hooliCa, Certificates.svid(HOOLI_API));
             opsCa = Certificates.selfSigned(Certificates.ca("ops.test CA").uri("spiffe://ops.test"));
             Certificates.writePem(path("ops-bundle.pem"), opsCa.certificate());
             operator = Certificates.issue(opsCa, Certificates.svid(OPERATOR));
@@ -88,11 +100,50 @@ public final class GatewayFixture {
             upstream = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
             upstream.start();
             upstream.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("upstream-ok")));
+            rotatingA = new ECKeyGenerator(Curve.P_256).keyID("rotating-a").generate();
+            rotatingB = new ECKeyGenerator(Curve.P_256).keyID("rotating-b").generate();
+            hooliJwtKey = new ECKeyGenerator(Curve.P_256).keyID("hooli-jwt-1").generate();
+            idp = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+            idp.start();
+            serveIdpKeys();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The remote issuers' normal keys: key A for {@code rotating}, the test issuer's key for {@code flaky}. */
+    public void serveIdpKeys() {
+        idp.resetAll();
+        serveJwks("/rotating/jwks", rotatingA);
+        serveJwks("/flaky/jwks", issuerKey);
+        serveHooliBundle(1);
+    }
+
+    /** hooli.test's SPIFFE bundle: its CA as the X.509 authority, {@link #hooliJwtKey} as the JWT authority. */
+    public void serveHooliBundle(long sequence) {
+        try {
+            String x509 = new ECKey.Builder(ECKey.parse(hooliCa.certificate()))
+                    .keyUse(new com.nimbusds.jose.jwk.KeyUse("x509-svid")).build().toJSONString();
+            String jwt = new ECKey.Builder(hooliJwtKey.toPublicJWK())
+                    .keyUse(new com.nimbusds.jose.jwk.KeyUse("jwt-svid")).build().toJSONString();
+            idp.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/hooli/bundle")).willReturn(
+                    aResponse().withStatus(200).withHeader("content-type", "application/json").withBody(
+                            "{\"keys\":[" + x509 + "," + jwt + "],\"spiffe_sequence\":" + sequence
+                                    + ",\"spiffe_refresh_hint\":300}")));
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void serveJwks(String path, ECKey... keys) {
+        idp.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(path)).willReturn(aResponse()
+                .withStatus(200).withHeader("content-type", "application/json")
+                .withBody(new JWKSet(java.util.Arrays.stream(keys).map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK())
+                        .toList()).toString())));
     }
 
     public Path path(String name) {
@@ -110,10 +161,25 @@ public final class GatewayFixture {
         Files.createDirectories(path("policies/globex"));
         Files.createDirectories(path("policies/initech"));
         Files.createDirectories(path("policies/tollgate-admin"));
+        Files.createDirectories(path("policies/hooli"));
+        Files.writeString(path("policies/hooli/tenant.yaml"), """
+                tenant: hooli
+                trust-domains: [hooli.test]
+                resources: [/api/hooli/]
+                """);
+        Files.writeString(path("policies/hooli/api.yaml"), """
+                tenant: hooli
+                rules:
+                  - id: api-reads
+                    effect: permit
+                    principal: { prefix: "spiffe://hooli.test/" }
+                    action: [GET]
+                    resource: "/api/hooli/**"
+                """);
         Files.writeString(path("policies/acme/tenant.yaml"), """
                 tenant: acme
                 trust-domains: [acme.test]
-                resources: [/api/acme/, /token-only/acme/]
+                resources: [/api/acme/, /token-only/acme/, /dpop/acme/]
                 """);
         Files.writeString(path("policies/globex/tenant.yaml"), """
                 tenant: globex
@@ -167,6 +233,11 @@ public final class GatewayFixture {
                     principal: { prefix: "spiffe://acme.test/" }
                     action: [DELETE]
                     resource: "/api/acme/**"
+                  - id: checkout-uses-dpop-routes
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    action: [GET, POST]
+                    resource: "/dpop/acme/**"
                   - id: checkout-deletes-orders
                     effect: permit
                     principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }

@@ -54,6 +54,31 @@ public final class TlsClient {
                 .block(Duration.ofSeconds(15));
     }
 
+    /** Sends headers that may repeat (each entry is one header line). */
+    public Response sendEach(String method, String path, java.util.List<Map.Entry<String, String>> headers) {
+        return client.headers(h -> headers.forEach(e -> h.add(e.getKey(), e.getValue())))
+                .request(io.netty.handler.codec.http.HttpMethod.valueOf(method)).uri(path)
+                .responseSingle((res, content) -> content.asString().defaultIfEmpty("")
+                        .map(b -> new Response(res.status().code(), res.responseHeaders(), b)))
+                .block(Duration.ofSeconds(15));
+    }
+
+    /** Repeats {@code call} until it answers {@code status} (at most 15 s): recovery and failover without sleeps. */
+    public static Response eventually(java.util.function.Supplier<Response> call, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Response r = call.get();
+        while (r.status() != status && System.nanoTime() < deadline) {
+            r = call.get();
+        }
+        org.assertj.core.api.Assertions.assertThat(r.status()).as(r.body()).isEqualTo(status);
+        return r;
+    }
+
+    /** {@code Authorization: DPoP <token>} with its proof. */
+    public static Map<String, String> dpop(String token, String proof) {
+        return Map.of("Authorization", "DPoP " + token, "DPoP", proof);
+    }
+
     public static Map<String, String> bearer(String token) {
         return Map.of("Authorization", "Bearer " + token);
     }

@@ -23,6 +23,10 @@ public class TollgateBlockHoundIntegration implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("io.lettuce.core.RedisChannelHandler", "dispatch");
         builder.allowBlockingCallsInside("io.lettuce.core.protocol.DefaultEndpoint", "write");
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
+        // Resilience4j guards its breaker's ring buffer with a ReentrantLock held for a few array writes; two event
+        // loops recording outcomes at once may park for that long (seen with two Redis connections, DPoP replay).
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
         builder.allowBlockingCallsInside("java.util.UUID", "randomUUID");
     }
 }

@@ -72,7 +72,7 @@ public class RequestPathBenchmark {
         Path dir = Files.createTempDirectory("tollgate-bench");
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(List.of(ec.toPublicJWK(), rsa.toPublicJWK())).toString());
-        IssuerSettings settings = new IssuerSettings("https://issuer.bench", jwks, null, List.of("tollgate"),
+        IssuerSettings settings = IssuerSettings.of("https://issuer.bench", jwks, null, List.of("tollgate"),
                 List.of("ES256", "RS256"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
         IssuerKeys keys = new IssuerKeys(settings, DependencyRegistry.ofDefaults().dependency("issuer:bench"),
                 HttpClient.create());

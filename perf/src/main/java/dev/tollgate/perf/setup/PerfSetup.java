@@ -1,14 +1,29 @@
 package dev.tollgate.perf.setup;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.gateway.crypto.SignatureProviders;
 import dev.tollgate.gateway.demo.Certificates;
 import dev.tollgate.gateway.demo.DemoTokens;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes everything a load run needs into one folder: a server certificate, the perf trust domain's CA and a client
@@ -51,6 +66,11 @@ public final class PerfSetup {
             Certificates.issue(ca, Certificates.svid(id)).writePem(clients.resolve("client-" + i + ".pem"),
                     clients.resolve("client-" + i + "-key.pem"));
             Files.writeString(clients.resolve("client-" + i + ".jwt"), DemoTokens.mint(key, id, Duration.ofMinutes(59)));
+            // For the Gatling DPoP scenario: the user's own DPoP key and a token bound to it.
+            ECKey dpop = new ECKeyGenerator(Curve.P_256).generate();
+            Files.writeString(clients.resolve("client-" + i + "-dpop.json"), dpop.toJSONString());
+            Files.writeString(clients.resolve("client-" + i + "-dpop.jwt"),
+                    DemoTokens.mintDPoPBound(key, id, Duration.ofMinutes(59), dpop));
         }
 
         Path policies = Files.createDirectories(dir.resolve("policies/perf"));
@@ -77,6 +97,19 @@ public final class PerfSetup {
         writeConfig(dir, "plain", "want", upstream, gatewayPort, null, "");
         writeConfig(dir, "bearer", "want", upstream, gatewayPort, "jwt", "");
         writeConfig(dir, "mtls-jwt", "need", upstream, gatewayPort, "mtls+jwt", "");
+        writeDPoP(dir, key);
+        String dpop = """
+                  dpop:
+                    external-uri: %s
+                    # Proofs are generated before the run; a wide window keeps them valid. It costs nothing per check.
+                    proof-max-age: 2h
+                """.formatted(DPOP_ORIGIN);
+        writeConfig(dir, "dpop", "want", upstream, gatewayPort, "jwt+dpop", dpop);
+        writeConfig(dir, "dpop-redis", "want", upstream, gatewayPort, "jwt+dpop", dpop + """
+                  redis:
+                    uri: redis://127.0.0.1:6379
+                    key-prefix: "tollgate-perf:"
+                """);
         writeConfig(dir, "mtls-jwt-l2", "need", upstream, gatewayPort, "mtls+jwt", """
                   redis:
                     uri: redis://127.0.0.1:6379
@@ -84,6 +117,49 @@ public final class PerfSetup {
                   decision-cache:
                     max-entries: 0
                 """);
+    }
+
+    static final String DPOP_ORIGIN = "https://api.perf.test";
+
+    /**
+     * The DPoP rows' material: a token bound to one DPoP key and two files of single-use proofs (warm-up and
+     * measurement), proof i addressing {@code /api/perf/items/(i % 8)} as the Lua script sends it. Signed with the
+     * fastest provider available, so generating a few hundred thousand takes seconds.
+     */
+    private static void writeDPoP(Path dir, ECKey issuerKey) throws Exception {
+        ECKey dpopKey = new ECKeyGenerator(Curve.P_256).generate();
+        String jkt = dpopKey.toPublicJWK().computeThumbprint().toString();
+        Instant now = Instant.now();
+        SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuerKey.getKeyID())
+                .type(JOSEObjectType.JWT).build(), new JWTClaimsSet.Builder().issuer(DemoTokens.ISSUER)
+                .subject(WORKLOAD).audience(DemoTokens.AUDIENCE).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(59)))).jwtID(UUID.randomUUID().toString())
+                .claim("cnf", Map.of("jkt", jkt)).build());
+        token.sign(new ECDSASigner(issuerKey));
+        String compact = token.serialize();
+        Files.writeString(dir.resolve("dpop-token.jwt"), compact);
+        String ath = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.US_ASCII)));
+        ECDSASigner signer = new ECDSASigner(dpopKey);
+        signer.getJCAContext().setProvider(SignatureProviders.select(List.of("auto")).forJws("ES256"));
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
+                .jwk(dpopKey.toPublicJWK()).build();
+        int warm = Integer.getInteger("perf.dpop.warm", 90_000);
+        int measure = Integer.getInteger("perf.dpop.measure", 60_000);
+        for (String[] file : new String[][] {{"proofs-warm.txt", Integer.toString(warm)},
+                {"proofs-measure.txt", Integer.toString(measure)}}) {
+            try (var out = Files.newBufferedWriter(dir.resolve(file[0]))) {
+                for (int i = 0; i < Integer.parseInt(file[1]); i++) {
+                    SignedJWT proof = new SignedJWT(header, new JWTClaimsSet.Builder()
+                            .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
+                            .claim("htm", "GET").claim("htu", DPOP_ORIGIN + "/api/perf/items/" + (i % 8))
+                            .claim("ath", ath).build());
+                    proof.sign(signer);
+                    out.write(proof.serialize());
+                    out.write('\n');
+                }
+            }
+        }
     }
 
     private static void writeConfig(Path dir, String mode, String clientAuth, int upstream, int port,

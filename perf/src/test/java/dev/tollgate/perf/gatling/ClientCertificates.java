@@ -31,6 +31,31 @@ final class ClientCertificates {
         }
     }
 
+    private static final java.util.Map<Integer, com.nimbusds.jose.jwk.ECKey> DPOP_KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The user's DPoP-bound token. */
+    static String dpopToken(Path material, long user) {
+        try {
+            return Files.readString(material.resolve("clients/client-" + slot(user) + "-dpop.jwt")).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no DPoP tokens in " + material + " (run PerfSetup first)", e);
+        }
+    }
+
+    /** A fresh proof for one request, signed live with the user's DPoP key (as a real DPoP client does). */
+    static String proof(Path material, long user, String method, String uri) {
+        com.nimbusds.jose.jwk.ECKey key = DPOP_KEYS.computeIfAbsent(slot(user), s -> {
+            try {
+                return com.nimbusds.jose.jwk.ECKey.parse(Files.readString(
+                        material.resolve("clients/client-" + s + "-dpop.json")));
+            } catch (Exception e) {
+                throw new IllegalStateException("no DPoP keys in " + material, e);
+            }
+        });
+        return dev.tollgate.gateway.demo.DemoTokens.proof(key, method, uri, dpopToken(material, user));
+    }
+
     static KeyManagerFactory keyManagerFactory(Path material, long user) {
         try {
             Path dir = material.resolve("clients");

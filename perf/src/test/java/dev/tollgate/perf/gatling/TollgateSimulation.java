@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Scenarios: {@code bearer-jwt}, {@code mtls-jwt} (each virtual user keeps its TLS connection and presents the
  * client certificate from {@code material}), {@code mtls-jwt-new-handshake} (a new connection, hence a new TLS
  * handshake, per request), {@code cache-cold} (a new resource every request), {@code cache-hot} (8 distinct keys),
- * and {@code mtls-jwt-dpop}, which is behind a flag: DPoP (issue #5) has not landed, and the scenario says so and
- * stops. {@code users} virtual users, each with its own certificate on its own kept TLS connection, paced to a total
+ * and {@code mtls-jwt-dpop} (a DPoP-bound token and a proof signed live for every request, against a gateway started
+ * with the material's {@code config-dpop}; proofs address {@code dpop-origin}, default {@code https://api.perf.test}).
+ * {@code users} virtual users, each with its own certificate on its own kept TLS connection, paced to a total
  * fixed rate of {@code rate} requests/s. {@code material} is a folder written by
  * {@code dev.tollgate.perf.setup.PerfSetup} (perf/compare.sh prints it).
  */
@@ -40,6 +41,7 @@ public class TollgateSimulation extends Simulation {
     private static final long DURATION = Long.parseLong(System.getProperty("duration", "30"));
     private static final Path MATERIAL = Path.of(System.getProperty("material", "/tmp/tollgate-perf"));
     private static final AtomicLong COUNTER = new AtomicLong();
+    private static final String DPOP_ORIGIN = System.getProperty("dpop-origin", "https://api.perf.test");
 
     // Each virtual user is its own workload: its own client certificate (kept on its own TLS connection) and a token
     // whose subject is that certificate's SPIFFE ID.
@@ -56,8 +58,15 @@ public class TollgateSimulation extends Simulation {
                     .get("/api/perf/items/1").header("Connection", "close").check(status().is(200))));
             case "cache-cold" -> new Steps(exec(http("GET item (cold)")
                     .get(session -> "/api/perf/items/c" + COUNTER.incrementAndGet()).check(status().is(200))));
-            case "mtls-jwt-dpop" -> throw new IllegalStateException("scenario mtls-jwt-dpop is behind a flag: DPoP"
-                    + " (RFC 9449, issue #5) has not landed in the gateway yet, so there is nothing to sign proofs for");
+            case "mtls-jwt-dpop" -> new Steps(exec(session -> {
+                String path = "/api/perf/items/" + (COUNTER.incrementAndGet() % 8);
+                return session.set("path", path).set("proof",
+                        ClientCertificates.proof(MATERIAL, session.userId(), "GET", DPOP_ORIGIN + path));
+            }).exec(http("GET item (DPoP)").get("#{path}")
+                    .header("Authorization", session -> "DPoP " + ClientCertificates.dpopToken(MATERIAL,
+                            session.userId()))
+                    .header("DPoP", "#{proof}")
+                    .check(status().is(200))));
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }

@@ -1,0 +1,90 @@
+package dev.tollgate.gateway.crypto;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.security.KeyFactory;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+
+/**
+ * JWS verifiers for public JWKs, on the provider {@link SignatureProviders} chose for the algorithm. A verifier is
+ * built once per key and algorithm and remembered (bounded): a workload signs every DPoP proof with the same key, and
+ * building one costs a curve-point validation and, for a native provider, a key import.
+ */
+public final class JwsVerifiers {
+
+    private final SignatureProviders providers;
+    private final Cache<String, JWSVerifier> cache;
+
+    public JwsVerifiers(SignatureProviders providers, long maxKeys) {
+        this.providers = providers;
+        this.cache = Caffeine.newBuilder().maximumSize(maxKeys).build();
+    }
+
+    public SignatureProviders providers() {
+        return providers;
+    }
+
+    /**
+     * A verifier for {@code alg} with {@code key}. {@code cacheKey} identifies the key (its thumbprint), or is
+     * {@code null} to build without remembering.
+     */
+    public JWSVerifier verifier(JWSAlgorithm alg, JWK key, String cacheKey) throws JOSEException {
+        if (cacheKey == null) {
+            return build(alg, key);
+        }
+        JWSVerifier cached = cache.getIfPresent(alg.getName() + '|' + cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        JWSVerifier built = build(alg, key);
+        cache.put(alg.getName() + '|' + cacheKey, built);
+        return built;
+    }
+
+    private JWSVerifier build(JWSAlgorithm alg, JWK key) throws JOSEException {
+        Provider provider = providers.forJws(alg.getName());
+        if (JWSAlgorithm.Family.EC.contains(alg) && key instanceof ECKey ec) {
+            ECPublicKey pub = ec.toECPublicKey(); // Nimbus checks the point is on the curve
+            ECDSAVerifier v = new ECDSAVerifier(provider == null ? pub : (ECPublicKey) nativeKey(pub, "EC", provider));
+            v.getJCAContext().setProvider(provider);
+            return v;
+        }
+        if (JWSAlgorithm.Family.RSA.contains(alg) && key instanceof RSAKey rsa) {
+            RSAPublicKey pub = rsa.toRSAPublicKey();
+            boolean pss = alg.getName().startsWith("PS");
+            RSASSAVerifier v = new RSASSAVerifier(pss || provider == null ? pub
+                    : (RSAPublicKey) nativeKey(pub, "RSA", provider));
+            v.getJCAContext().setProvider(pss ? null : provider);
+            return v;
+        }
+        if ((JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg)) && key instanceof OctetKeyPair okp) {
+            return new Ed25519Verifier(okp, provider);
+        }
+        throw new JOSEException("key type " + key.getKeyType() + " does not fit algorithm " + alg);
+    }
+
+    /** The key in the provider's own form, so it is not re-imported on every verification. */
+    private static PublicKey nativeKey(PublicKey key, String type, Provider provider) {
+        try {
+            PublicKey converted = KeyFactory.getInstance(type, provider)
+                    .generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+            return (type.equals("EC") ? converted instanceof ECPublicKey : converted instanceof RSAPublicKey)
+                    ? converted : key;
+        } catch (Exception e) {
+            return key;
+        }
+    }
+}

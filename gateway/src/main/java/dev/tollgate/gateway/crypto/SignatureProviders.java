@@ -1,0 +1,204 @@
+package dev.tollgate.gateway.crypto;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which JCA provider verifies each signature algorithm. Every request on a DPoP route costs one fresh signature
+ * verification, and the JDK's own ECDSA is many times slower than a native one, so at start-up each candidate — the
+ * Amazon Corretto Crypto Provider (AWS-LC), Conscrypt (BoringSSL), BouncyCastle, the JDK — is loaded if it can be and
+ * must pass a self-test for the algorithm (a good signature verifies, a tampered and an all-zero one do not) before it
+ * is used. The first that passes, in the configured order, wins; the JDK's provider is always the last resort.
+ * Selections are made once per JVM and preference (the self-test generates keys).
+ */
+public final class SignatureProviders {
+
+    /** The JCA signature algorithms Tollgate verifies, by JWS name. PS* stays with the JDK (parameters differ). */
+    public static final Map<String, String> JCA_NAMES = Map.of(
+            "ES256", "SHA256withECDSA", "ES384", "SHA384withECDSA", "ES512", "SHA512withECDSA",
+            "RS256", "SHA256withRSA", "RS384", "SHA384withRSA", "RS512", "SHA512withRSA",
+            "EdDSA", "Ed25519", "Ed25519", "Ed25519");
+
+    /** The default preference: fastest first. */
+    public static final List<String> AUTO = List.of("accp", "conscrypt", "bc", "jdk");
+
+    private static final Logger log = LoggerFactory.getLogger(SignatureProviders.class);
+    private static final Map<List<String>, SignatureProviders> SELECTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** JCA name → chosen provider; {@code null} value = the JDK's default provider. */
+    private final Map<String, Provider> chosen;
+
+    private SignatureProviders(Map<String, Provider> chosen) {
+        this.chosen = chosen;
+    }
+
+    /**
+     * Selects providers in the given order of preference ({@code auto}, or a list of {@code accp}, {@code conscrypt},
+     * {@code bc}, {@code jdk}); a candidate that does not load or fails its self-test is skipped.
+     */
+    public static SignatureProviders select(List<String> preference) {
+        List<String> order = normalise(preference);
+        return SELECTED.computeIfAbsent(order, SignatureProviders::selectNow);
+    }
+
+    /** The provider for a JCA signature algorithm, or {@code null} for the JDK's default. */
+    public Provider forJca(String jcaName) {
+        return chosen.get(jcaName);
+    }
+
+    /** The provider for a JWS algorithm name, or {@code null} for the JDK's default. */
+    public Provider forJws(String jwsAlgorithm) {
+        String jca = JCA_NAMES.get(jwsAlgorithm);
+        return jca == null ? null : chosen.get(jca);
+    }
+
+    /** JWS algorithm → provider name, for the start-up log and the benchmarks' report. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        JCA_NAMES.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            Provider p = chosen.get(e.getValue());
+            out.put(e.getKey(), p == null ? "JDK" : p.getName());
+        });
+        return out;
+    }
+
+    private static List<String> normalise(List<String> preference) {
+        if (preference == null || preference.isEmpty()
+                || preference.size() == 1 && "auto".equalsIgnoreCase(preference.get(0).trim())) {
+            return AUTO;
+        }
+        List<String> order = new ArrayList<>();
+        for (String p : preference) {
+            String name = p.trim().toLowerCase(Locale.ROOT);
+            if (!AUTO.contains(name)) {
+                throw new IllegalArgumentException("tollgate.crypto.providers: unknown provider '" + p
+                        + "' (use auto, or a list of accp, conscrypt, bc, jdk)");
+            }
+            order.add(name);
+        }
+        return List.copyOf(order);
+    }
+
+    private static SignatureProviders selectNow(List<String> order) {
+        Map<String, Provider> loaded = new LinkedHashMap<>();
+        for (String name : order) {
+            Provider p = load(name);
+            if (p != null || "jdk".equals(name)) {
+                loaded.put(name, p);
+            }
+        }
+        Map<String, Provider> chosen = new java.util.HashMap<>();
+        for (String jca : new java.util.TreeSet<>(JCA_NAMES.values())) {
+            Provider pick = null;
+            for (Map.Entry<String, Provider> candidate : loaded.entrySet()) {
+                if (candidate.getValue() == null) {
+                    break; // the JDK's default: nothing faster passed
+                }
+                if (SelfTest.passes(jca, candidate.getValue())) {
+                    pick = candidate.getValue();
+                    break;
+                }
+            }
+            if (pick != null) {
+                chosen.put(jca, pick);
+            }
+        }
+        SignatureProviders selected = new SignatureProviders(Map.copyOf(chosen));
+        log.info("signature providers (preference {}): {}", order, selected.describe());
+        return selected;
+    }
+
+    /** Loads a provider without registering it globally; {@code null} when it is absent or its native part fails. */
+    static Provider load(String name) {
+        Supplier<Provider> loader = switch (name) {
+            case "accp" -> () -> {
+                var accp = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+                return accp.getLoadingError() == null ? accp : null;
+            };
+            case "conscrypt" -> () -> org.conscrypt.Conscrypt.isAvailable() ? org.conscrypt.Conscrypt.newProvider() : null;
+            case "bc" -> org.bouncycastle.jce.provider.BouncyCastleProvider::new;
+            default -> () -> null;
+        };
+        try {
+            return loader.get();
+        } catch (Throwable e) { // NoClassDefFoundError, UnsatisfiedLinkError: not available on this platform
+            log.debug("signature provider {} not available: {}", name, e.toString());
+            return null;
+        }
+    }
+
+    /** A candidate must verify a good signature and refuse a tampered and an all-zero one. */
+    static final class SelfTest {
+        private static final byte[] MESSAGE = "tollgate provider self-test".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        private static final Map<String, KeyPair> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static boolean passes(String jca, Provider candidate) {
+            try {
+                KeyPair keys = KEYS.computeIfAbsent(keyType(jca), SelfTest::generate);
+                Signature signer = Signature.getInstance(jca);
+                signer.initSign(keys.getPrivate());
+                signer.update(MESSAGE);
+                byte[] good = signer.sign();
+                byte[] tampered = good.clone();
+                tampered[tampered.length / 2] ^= 0x01;
+                byte[] zero = new byte[good.length];
+                return verify(jca, candidate, keys, good) && !verify(jca, candidate, keys, tampered)
+                        && !verify(jca, candidate, keys, zero);
+            } catch (Exception | LinkageError e) {
+                log.debug("signature provider {} failed the {} self-test: {}", candidate.getName(), jca, e.toString());
+                return false;
+            }
+        }
+
+        private static boolean verify(String jca, Provider p, KeyPair keys, byte[] signature) throws Exception {
+            Signature verifier = Signature.getInstance(jca, p);
+            verifier.initVerify(keys.getPublic());
+            verifier.update(MESSAGE);
+            try {
+                return verifier.verify(signature);
+            } catch (java.security.SignatureException e) {
+                return false; // a malformed signature is a failed verification
+            }
+        }
+
+        private static String keyType(String jca) {
+            if (jca.endsWith("ECDSA")) {
+                return "EC:" + jca.substring(3, 6);
+            }
+            return jca.endsWith("RSA") ? "RSA" : "Ed25519";
+        }
+
+        private static KeyPair generate(String type) {
+            try {
+                if (type.startsWith("EC:")) {
+                    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                    String curve = switch (type.substring(3)) {
+                        case "256" -> "secp256r1";
+                        case "384" -> "secp384r1";
+                        default -> "secp521r1";
+                    };
+                    g.initialize(new ECGenParameterSpec(curve));
+                    return g.generateKeyPair();
+                }
+                KeyPairGenerator g = KeyPairGenerator.getInstance(type);
+                if ("RSA".equals(type)) {
+                    g.initialize(2048);
+                }
+                return g.generateKeyPair();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

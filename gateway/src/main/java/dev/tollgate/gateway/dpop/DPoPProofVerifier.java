@@ -1,0 +1,237 @@
+package dev.tollgate.gateway.dpop;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.gateway.crypto.JwsVerifiers;
+import dev.tollgate.gateway.token.Sha256;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The stateless checks of a DPoP proof, RFC 9449 section 4.3 and section 7.1: one well-formed JWS of type
+ * {@code dpop+jwt}, an allowed asymmetric algorithm, a public {@code jwk} that verifies the signature, {@code htm} and
+ * {@code htu} of this request, {@code iat} within the window, a bounded {@code jti}, the server nonce where the route
+ * asks for one, {@code ath} the hash of the presented access token, and the token bound ({@code cnf.jkt}) to the
+ * proof's key. The replay check on {@code jti} is left to the caller: it needs the shared store and is reactive.
+ * <p>
+ * Cheap checks run before the signature, so a flood of stale or misdirected proofs costs no public-key operation.
+ * Built on Nimbus's JOSE types; not on the OAuth SDK's {@code DPoPProtectedResourceRequestVerifier}, whose replay
+ * check is blocking and which rejects EdDSA.
+ */
+public final class DPoPProofVerifier {
+
+    static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
+
+    private final DPoPSettings settings;
+    private final Set<JWSAlgorithm> algorithms;
+    private final JwsVerifiers verifiers;
+    private final DPoPNonces nonces;
+    private final DPoPChallenges challenges;
+
+    public DPoPProofVerifier(DPoPSettings settings, JwsVerifiers verifiers, DPoPNonces nonces) {
+        this.settings = settings;
+        this.verifiers = verifiers;
+        this.nonces = nonces;
+        this.challenges = new DPoPChallenges(settings.algorithms());
+        Set<JWSAlgorithm> algs = new HashSet<>();
+        for (String name : settings.algorithms()) {
+            JWSAlgorithm alg = JWSAlgorithm.parse(name);
+            if (!JWSAlgorithm.Family.SIGNATURE.contains(alg) && !JWSAlgorithm.Ed25519.equals(alg)) {
+                throw new IllegalArgumentException("tollgate.dpop.algorithms: " + name
+                        + " is not an asymmetric signature algorithm (none and HMAC are never accepted)");
+            }
+            algs.add(alg);
+        }
+        this.algorithms = Set.copyOf(algs);
+    }
+
+    public DPoPChallenges challenges() {
+        return challenges;
+    }
+
+    public DPoPNonces nonces() {
+        return nonces;
+    }
+
+    /**
+     * Checks the proof(s) sent with one request.
+     *
+     * @param proofs        every {@code DPoP} header value of the request
+     * @param method        the request method
+     * @param uri           the URI the client addressed (before any rewrite); query and fragment are ignored
+     * @param accessToken   the presented access token
+     * @param tokenJkt      the token's {@code cnf.jkt}
+     * @param nonceRequired whether the route demands a server nonce
+     * @throws dev.tollgate.gateway.problem.RequestRejectedException 401 with a DPoP challenge
+     */
+    public DPoPProof verify(List<String> proofs, String method, URI uri, String accessToken, String tokenJkt,
+                            boolean nonceRequired, Instant now) {
+        if (proofs == null || proofs.isEmpty()) {
+            throw challenges.invalidProof("dpop.missing", "a DPoP proof is required");
+        }
+        if (proofs.size() > 1) {
+            throw challenges.invalidProof("dpop.multiple", "exactly one DPoP header is allowed");
+        }
+        String compact = proofs.get(0);
+        if (compact.length() > settings.maxProofBytes()) {
+            throw challenges.invalidProof("dpop.too-large", "the DPoP proof is too large");
+        }
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(compact.trim());
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException | IllegalArgumentException e) {
+            throw challenges.invalidProof("dpop.malformed", "the DPoP proof is not a well-formed signed JWT");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!DPOP_JWT.equals(header.getType())) {
+            throw challenges.invalidProof("dpop.typ", "the DPoP proof's typ must be dpop+jwt");
+        }
+        if (!algorithms.contains(header.getAlgorithm())) {
+            throw challenges.invalidProof("dpop.algorithm", "the DPoP proof's algorithm is not accepted");
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw challenges.invalidProof("dpop.crit", "the DPoP proof has critical headers that are not understood");
+        }
+        JWK jwk = header.getJWK();
+        if (jwk == null) {
+            throw challenges.invalidProof("dpop.jwk-missing", "the DPoP proof carries no jwk");
+        }
+        if (jwk.isPrivate()) {
+            throw challenges.invalidProof("dpop.jwk-private", "the DPoP proof's jwk must not contain a private key");
+        }
+        checkClaims(claims, method, uri, now);
+        String jti = jti(claims);
+        if (nonceRequired) {
+            checkNonce(claims);
+        }
+        String jkt;
+        try {
+            jkt = jwk.computeThumbprint().toString();
+            if (!jwt.verify(verifiers.verifier(header.getAlgorithm(), jwk, jkt))) {
+                throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
+            }
+        } catch (JOSEException e) {
+            throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
+        }
+        checkAccessTokenHash(claims, accessToken);
+        if (tokenJkt == null) {
+            throw challenges.invalidToken("dpop.token-not-bound", "the access token is not DPoP-bound");
+        }
+        if (!tokenJkt.equals(jkt)) {
+            throw challenges.invalidToken("dpop.jkt-mismatch", "the access token is bound to a different key");
+        }
+        Instant iat = claims.getIssueTime().toInstant();
+        return new DPoPProof(jti, jkt, iat, replayKey(jkt, jti));
+    }
+
+    private void checkClaims(JWTClaimsSet claims, String method, URI uri, Instant now) {
+        if (!method.equals(string(claims, "htm"))) {
+            throw challenges.invalidProof("dpop.htm", "the DPoP proof's htm does not match the request method");
+        }
+        String htu = string(claims, "htu");
+        if (htu == null || !normalise(htu).equals(normalise(effectiveUri(uri)))) {
+            throw challenges.invalidProof("dpop.htu", "the DPoP proof's htu does not match the request URI");
+        }
+        if (claims.getIssueTime() == null) {
+            throw challenges.invalidProof("dpop.iat-missing", "the DPoP proof has no iat");
+        }
+        Instant iat = claims.getIssueTime().toInstant();
+        if (iat.isAfter(now.plus(settings.clockSkew()))) {
+            throw challenges.invalidProof("dpop.iat-future", "the DPoP proof is issued in the future");
+        }
+        if (iat.isBefore(now.minus(settings.proofMaxAge()).minus(settings.clockSkew()))) {
+            throw challenges.invalidProof("dpop.iat-expired", "the DPoP proof is too old");
+        }
+    }
+
+    private String jti(JWTClaimsSet claims) {
+        String jti = string(claims, "jti");
+        if (jti == null || jti.isBlank() || jti.length() > settings.maxJtiLength()) {
+            throw challenges.invalidProof("dpop.jti", "the DPoP proof needs a jti of at most "
+                    + settings.maxJtiLength() + " characters");
+        }
+        return jti;
+    }
+
+    private void checkNonce(JWTClaimsSet claims) {
+        String nonce = string(claims, "nonce");
+        if (!nonces.valid(nonce)) {
+            throw challenges.useNonce(nonce == null ? "dpop.nonce-missing" : "dpop.nonce-invalid",
+                    "use the DPoP-Nonce the server provided", nonces.current());
+        }
+    }
+
+    private void checkAccessTokenHash(JWTClaimsSet claims, String accessToken) {
+        String ath = string(claims, "ath");
+        if (ath == null) {
+            throw challenges.invalidProof("dpop.ath-missing", "the DPoP proof has no ath");
+        }
+        String expected = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Sha256.digest(accessToken.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        if (!java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                ath.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            throw challenges.invalidProof("dpop.ath", "the DPoP proof's ath does not match the access token");
+        }
+    }
+
+    /** The request URI as the client addressed it: behind a trusted proxy, the configured external origin. */
+    private URI effectiveUri(URI uri) {
+        URI external = settings.externalUri();
+        if (external == null) {
+            return uri;
+        }
+        try {
+            return new URI(external.getScheme(), null, external.getHost(), external.getPort(), uri.getRawPath(), null,
+                    null);
+        } catch (URISyntaxException e) {
+            return uri;
+        }
+    }
+
+    /**
+     * RFC 3986 syntax-based normalisation of what {@code htu} is compared on: lowercase scheme and host, the default
+     * port dropped, an empty path as {@code /}, query and fragment ignored (RFC 9449 section 4.3, check 9).
+     */
+    static String normalise(String uri) {
+        try {
+            return normalise(new URI(uri));
+        } catch (URISyntaxException e) {
+            return "\u0000invalid"; // never equal to a request URI
+        }
+    }
+
+    static String normalise(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        if (port == 443 && "https".equals(scheme) || port == 80 && "http".equals(scheme)) {
+            port = -1;
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return scheme + "://" + host + (port == -1 ? "" : ":" + port) + path;
+    }
+
+    private static String string(JWTClaimsSet claims, String name) {
+        return claims.getClaim(name) instanceof String s ? s : null;
+    }
+
+    /** A fixed-size store key, scoped to the proof's key so one client's jti cannot block another's. */
+    static String replayKey(String jkt, String jti) {
+        byte[] digest = Sha256.digest((jkt + '.' + jti).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 18));
+    }
+}

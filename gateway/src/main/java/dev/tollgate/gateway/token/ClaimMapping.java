@@ -1,0 +1,98 @@
+package dev.tollgate.gateway.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.tollgate.gateway.identity.SpiffeId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How an issuer's verified claims become a principal, a tenant and principal attributes, per its preset:
+ * <ul>
+ *   <li>{@code jwt-svid}: {@code sub} must be a SPIFFE ID of the issuer's trust domain; it is the principal;</li>
+ *   <li>{@code kubernetes}: a projected service-account token; {@code kubernetes.io} names the namespace, service
+ *       account and pod, and {@code sub} must be {@code system:serviceaccount:<namespace>:<name>}. With a
+ *       {@code trust-domain}, the principal is the workload's SPIFFE ID in the Kubernetes form,
+ *       {@code spiffe://<trust-domain>/ns/<namespace>/sa/<name>} — the same identity as its X.509-SVID, so tenant
+ *       mapping, policy and mTLS binding treat both alike; without one, it is the {@code sub};</li>
+ *   <li>{@code oidc}: the {@code principal-claim} (default {@code sub}).</li>
+ * </ul>
+ * The tenant is the issuer's fixed {@code tenant}, else its {@code tenant-claim}, else (left {@code null}) the tenant of
+ * the principal's SPIFFE trust domain.
+ */
+final class ClaimMapping {
+
+    record Mapped(String principal, String tenant, Map<String, String> attributes) {
+    }
+
+    private ClaimMapping() {
+    }
+
+    static Mapped map(IssuerSettings s, JWTClaimsSet claims) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        String principal = switch (s.preset()) {
+            case IssuerSettings.JWT_SVID -> jwtSvid(s, claims);
+            case IssuerSettings.KUBERNETES -> kubernetes(s, claims, attributes);
+            default -> string(claims.getClaim(s.principalClaim()));
+        };
+        if (principal == null || principal.isBlank()) {
+            throw new TokenRejectedException("token.principal", "token does not name a principal in '"
+                    + s.principalClaim() + "'");
+        }
+        String tenant = s.tenant();
+        if (tenant == null && s.tenantClaim() != null) {
+            tenant = string(claims.getClaim(s.tenantClaim()));
+            if (tenant == null) {
+                throw new TokenRejectedException("token.tenant", "token does not name a tenant");
+            }
+        }
+        return new Mapped(principal, tenant, Map.copyOf(attributes));
+    }
+
+    private static String jwtSvid(IssuerSettings s, JWTClaimsSet claims) {
+        SpiffeId id;
+        try {
+            id = SpiffeId.parse(claims.getSubject());
+        } catch (RuntimeException e) {
+            throw new TokenRejectedException("token.jwt-svid.subject", "a JWT-SVID's subject must be a SPIFFE ID");
+        }
+        if (!id.trustDomain().equals(s.trustDomain())) {
+            throw new TokenRejectedException("token.jwt-svid.trust-domain",
+                    "the JWT-SVID's subject is not in the issuer's trust domain");
+        }
+        return id.toString();
+    }
+
+    private static String kubernetes(IssuerSettings s, JWTClaimsSet claims, Map<String, String> attributes) {
+        if (!(claims.getClaim("kubernetes.io") instanceof Map<?, ?> k8s)) {
+            throw new TokenRejectedException("token.kubernetes", "not a Kubernetes service-account token");
+        }
+        String namespace = string(k8s.get("namespace"));
+        String account = k8s.get("serviceaccount") instanceof Map<?, ?> sa ? string(sa.get("name")) : null;
+        if (namespace == null || account == null) {
+            throw new TokenRejectedException("token.kubernetes", "the token names no namespace or service account");
+        }
+        String subject = "system:serviceaccount:" + namespace + ":" + account;
+        if (!subject.equals(claims.getSubject())) {
+            throw new TokenRejectedException("token.kubernetes", "the token's subject disagrees with its service"
+                    + " account");
+        }
+        attributes.put("namespace", namespace);
+        attributes.put("service_account", account);
+        if (k8s.get("pod") instanceof Map<?, ?> pod && string(pod.get("name")) != null) {
+            attributes.put("pod", string(pod.get("name")));
+        }
+        if (s.trustDomain() == null) {
+            return subject;
+        }
+        try {
+            return SpiffeId.parse("spiffe://" + s.trustDomain() + "/ns/" + namespace + "/sa/" + account).toString();
+        } catch (RuntimeException e) {
+            throw new TokenRejectedException("token.kubernetes", "the namespace or service account is not a valid"
+                    + " SPIFFE path segment");
+        }
+    }
+
+    private static String string(Object value) {
+        return value instanceof String s ? s : null;
+    }
+}
