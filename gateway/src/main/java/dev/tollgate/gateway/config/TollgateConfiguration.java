@@ -186,7 +186,7 @@ public class TollgateConfiguration {
     RedisAccess redisAccess(TollgateProperties properties) {
         TollgateProperties.Redis redis = properties.redis();
         return redis.uri() == null || redis.uri().isBlank() ? null
-                : new RedisAccess(redis.uri(), redis.commandTimeout());
+                : new RedisAccess(redis.uri(), redis.commandTimeout(), redis.reconnectMaxDelay());
     }
 
     @Bean(destroyMethod = "close")

@@ -2,6 +2,7 @@ package dev.tollgate.gateway.config;
 
 import java.nio.file.Path;
 import dev.tollgate.fallback.DependencySettings;
+import dev.tollgate.gateway.redis.RedisAccess;
 import dev.tollgate.gateway.token.IssuerSettings;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         policies = policies == null ? new Policies(null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
-        redis = redis == null ? new Redis(null, null, null) : redis;
+        redis = redis == null ? new Redis(null, null, null, null) : redis;
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
         dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
@@ -141,10 +142,11 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      * @param keyPrefix      prefix of every key and channel Tollgate uses
      * @param commandTimeout Lettuce's command timeout (the dependency guard's time limit applies too)
      */
-    public record Redis(String uri, String keyPrefix, Duration commandTimeout) {
+    public record Redis(String uri, String keyPrefix, Duration commandTimeout, Duration reconnectMaxDelay) {
         public Redis {
             keyPrefix = keyPrefix == null ? "tollgate:" : keyPrefix;
             commandTimeout = commandTimeout == null ? Duration.ofSeconds(1) : commandTimeout;
+            reconnectMaxDelay = reconnectMaxDelay == null ? RedisAccess.DEFAULT_RECONNECT_MAX_DELAY : reconnectMaxDelay;
         }
     }
 

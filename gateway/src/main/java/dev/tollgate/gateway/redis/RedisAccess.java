@@ -8,8 +8,12 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,6 +31,10 @@ public final class RedisAccess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisAccess.class);
 
+    /** Reconnect backoff cap unless configured: a dropped connection to Redis is remade within about this long. */
+    public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
+
+    private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
     private final AtomicReference<StatefulRedisConnection<String, String>> commands = new AtomicReference<>();
@@ -35,8 +43,21 @@ public final class RedisAccess implements AutoCloseable {
     private Disposable connecting;
 
     public RedisAccess(String uri, Duration commandTimeout) {
+        this(uri, commandTimeout, DEFAULT_RECONNECT_MAX_DELAY);
+    }
+
+    /**
+     * @param reconnectMaxDelay cap of the backoff between reconnect attempts. Lettuce's default doubles up to 30 s, so
+     *                          after a few seconds of outage Redis could be back for half a minute while every
+     *                          fail-closed route still answers 503; an attempt is one TCP connect, cheap enough to
+     *                          repeat every second. Jittered, so a fleet of gateways does not reconnect in step.
+     */
+    public RedisAccess(String uri, Duration commandTimeout, Duration reconnectMaxDelay) {
         this.uri = RedisURI.create(uri);
-        this.client = RedisClient.create();
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.equalJitter(Duration.ZERO, reconnectMaxDelay, 1, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
         this.connectTimeout = commandTimeout.multipliedBy(3);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -75,6 +96,11 @@ public final class RedisAccess implements AutoCloseable {
         return c == null ? Mono.error(new IllegalStateException("Redis not connected")) : Mono.just(c.reactive());
     }
 
+    /** Lettuce's connection events (reconnect attempts and their delays, connects, disconnects). */
+    public EventBus events() {
+        return resources.eventBus();
+    }
+
     public boolean connected() {
         StatefulRedisConnection<String, String> c = commands.get();
         StatefulRedisPubSubConnection<String, String> p = pubSub.get();
@@ -94,6 +120,6 @@ public final class RedisAccess implements AutoCloseable {
         if (p != null) {
             p.closeAsync();
         }
-        client.shutdownAsync();
+        client.shutdownAsync().whenComplete((done, error) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
     }
 }

@@ -1,0 +1,69 @@
+package dev.tollgate.gateway.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.gateway.testsupport.RedisProcess;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+/**
+ * After a long outage Redis must be used again soon after it returns. With Lettuce's default backoff (doubling to
+ * 30 s) the twelfth failed attempt is followed by a ~4 s wait, so this test fails without the configured cap; that is
+ * what kept every fail-closed route answering 503 on a slow CI machine after Redis had been restarted.
+ */
+class RedisReconnectTest {
+
+    private static final Duration CAP = Duration.ofMillis(200);
+
+    @Test
+    void aLongOutageDoesNotPushTheNextReconnectBeyondTheCap() throws Exception {
+        RedisProcess redis = new RedisProcess().start();
+        RedisAccess access = new RedisAccess(redis.uri(), Duration.ofMillis(500), CAP);
+        List<Duration> delays = new CopyOnWriteArrayList<>();
+        CountDownLatch twelveAttempts = new CountDownLatch(1);
+        Disposable events = access.events().get().ofType(ReconnectAttemptEvent.class).subscribe(e -> {
+            delays.add(e.getDelay());
+            if (e.getAttempt() >= 12) { // attempts are numbered per connection (commands, pub/sub)
+                twelveAttempts.countDown();
+            }
+        });
+        try {
+            access.start(pubSub -> { });
+            assertThat(within(Duration.ofSeconds(10), access::connected)).as("first connection").isTrue();
+
+            redis.kill();
+            assertThat(twelveAttempts.await(20, TimeUnit.SECONDS)).as("reconnect attempts while Redis is away")
+                    .isTrue();
+            assertThat(access.connected()).isFalse();
+            assertThat(delays).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(CAP));
+
+            redis.start();
+            assertThat(within(CAP.plusSeconds(1), access::connected)).as("reconnected soon after Redis returned")
+                    .isTrue();
+            assertThat(access.reactive().flatMap(r -> r.ping()).block(Duration.ofSeconds(1))).isEqualTo("PONG");
+        } finally {
+            events.dispose();
+            access.close();
+            redis.close();
+        }
+    }
+
+    private static boolean within(Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return true;
+    }
+}
