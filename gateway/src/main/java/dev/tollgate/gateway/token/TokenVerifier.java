@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.gateway.crypto.JwsVerifiers;
@@ -40,11 +41,16 @@ public final class TokenVerifier {
             add(JWSAlgorithm.Ed25519);
         }});
     /** The JWT-SVID profile allows no other JOSE header. */
+    private static final Set<String> SIGNING_USES = Set.of(KeyUse.SIGNATURE.identifier(), "jwt-svid");
     private static final Set<String> JWT_SVID_HEADERS = Set.of("alg", "kid", "typ");
 
     private final Map<String, Issuer> issuers;
     private final JwsVerifiers verifiers;
-    private final Cache<String, VerifiedToken> verified;
+    private final Cache<String, Remembered> verified;
+
+    /** A verification remembered with the key that did it: it counts only while the issuer still publishes that key. */
+    private record Remembered(VerifiedToken token, String kid, JWK key) {
+    }
 
     /** An issuer's settings with its live keys. */
     public record Issuer(IssuerSettings settings, IssuerKeys keys, Set<JWSAlgorithm> algorithms) {
@@ -63,7 +69,7 @@ public final class TokenVerifier {
         issuers.forEach(i -> byIss.put(i.settings().issuer(), i));
         this.issuers = Map.copyOf(byIss);
         this.verified = Caffeine.newBuilder().maximumSize(cacheSize)
-                .expireAfter(new ExpireAt<String, VerifiedToken>(VerifiedToken::expiresAt, java.time.Clock.systemUTC()))
+                .expireAfter(new ExpireAt<String, Remembered>(r -> r.token().expiresAt(), java.time.Clock.systemUTC()))
                 .build();
     }
 
@@ -82,8 +88,9 @@ public final class TokenVerifier {
 
     public VerifiedToken verify(String compact, Instant now) {
         String hash = Sha256.hex(compact);
-        VerifiedToken cached = verified.getIfPresent(hash);
-        if (cached != null) {
+        Remembered remembered = verified.getIfPresent(hash);
+        if (remembered != null) {
+            VerifiedToken cached = remembered.token();
             Issuer issuer = issuers.get(cached.issuer());
             if (issuer != null && !issuer.keys().usable()) {
                 throw new IssuerKeysUnavailableException(cached.issuer());
@@ -92,11 +99,19 @@ public final class TokenVerifier {
                 verified.invalidate(hash);
                 throw new TokenRejectedException("token.expired", "token has expired");
             }
-            return cached;
+            if (issuer != null && remembered.key().equals(publishedKey(issuer, remembered.kid()))) {
+                return cached;
+            }
+            // The key was rotated out since: verify afresh, which refuses the token (or finds the key re-published).
+            verified.invalidate(hash);
         }
-        VerifiedToken token = verifyUncached(compact, hash, now);
-        verified.put(hash, token);
-        return token;
+        Remembered fresh = verifyUncached(compact, hash, now);
+        verified.put(hash, fresh);
+        return fresh.token();
+    }
+
+    private static JWK publishedKey(Issuer issuer, String kid) {
+        return kid != null ? issuer.keys().key(kid) : issuer.keys().soleKey();
     }
 
     /** Forgets a remembered verification (revocation). */
@@ -109,7 +124,7 @@ public final class TokenVerifier {
         return i == null ? Duration.ZERO : i.settings().clockSkew();
     }
 
-    private VerifiedToken verifyUncached(String compact, String hash, Instant now) {
+    private Remembered verifyUncached(String compact, String hash, Instant now) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -141,9 +156,15 @@ public final class TokenVerifier {
         if (!issuer.keys().usable()) {
             throw new IssuerKeysUnavailableException(settings.issuer());
         }
-        JWK jwk = header.getKeyID() != null ? issuer.keys().key(header.getKeyID()) : issuer.keys().soleKey();
+        JWK jwk = publishedKey(issuer, header.getKeyID());
         if (jwk == null || !(jwk instanceof AsymmetricJWK) || jwk.isPrivate()) {
             throw new UnknownKeyException(issuer.keys());
+        }
+        // A key published for encryption, or for another algorithm, does not verify tokens (RFC 7517 4.2, 4.4).
+        // A SPIFFE bundle marks its JWT authorities use: jwt-svid, which is a signing use too.
+        if ((jwk.getKeyUse() != null && !SIGNING_USES.contains(jwk.getKeyUse().identifier()))
+                || (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(header.getAlgorithm().getName()))) {
+            throw new TokenRejectedException("token.key-mismatch", "the issuer's key is not for this algorithm or use");
         }
         try {
             // Remembered per issuer and key: the same key verifies every token the issuer signs with it.
@@ -157,10 +178,10 @@ public final class TokenVerifier {
         }
         checkClaims(settings, claims, now);
         ClaimMapping.Mapped mapped = ClaimMapping.map(settings, claims);
-        return new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
+        return new Remembered(new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
                 claims.getExpirationTime().toInstant(), claims.getJWTID(), hash, claims.getClaims(),
                 confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"), mapped.principal(), mapped.tenant(),
-                mapped.attributes());
+                mapped.attributes()), header.getKeyID(), jwk);
     }
 
     /** JWT-SVID profile: only {@code alg}, {@code kid} and {@code typ}; {@code typ}, if present, JWT or JOSE. */

@@ -116,8 +116,8 @@ class IssuersEndToEndTest extends GatewayTestBase {
 
     @Test
     void keysRotateAtTheJwksEndpointWithoutARestartAndUnknownKidsCannotHammerTheIdp() {
-        assertThat(call(token(fixture.rotatingA, ROTATING_ISSUER, GatewayFixture.CHECKOUT).sign()).status())
-                .isEqualTo(200);
+        String signedWithA = token(fixture.rotatingA, ROTATING_ISSUER, GatewayFixture.CHECKOUT).sign();
+        assertThat(call(signedWithA).status()).isEqualTo(200);
         // The IdP rotates: B in, A out. The first token signed with B names a kid we do not know → one refetch.
         fixture.idp.resetAll();
         fixture.serveJwks("/rotating/jwks", fixture.rotatingB);
@@ -127,6 +127,10 @@ class IssuersEndToEndTest extends GatewayTestBase {
         TlsClient.Response withA = call(token(fixture.rotatingA, ROTATING_ISSUER, GatewayFixture.CHECKOUT).sign());
         assertThat(withA.status()).as("a rotated-out key stops working").isEqualTo(401);
         assertThat(withA.body()).contains("token.unknown-key");
+        TlsClient.Response rememberedA = call(signedWithA);
+        assertThat(rememberedA.status()).as("a token verified with A before the rotation is not honoured from the"
+                + " verification cache").isEqualTo(401);
+        assertThat(rememberedA.body()).contains("token.unknown-key");
 
         int before = fixture.idp.findAll(getRequestedFor(urlEqualTo("/rotating/jwks"))).size();
         for (int i = 0; i < 25; i++) {

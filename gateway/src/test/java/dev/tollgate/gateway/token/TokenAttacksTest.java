@@ -95,6 +95,29 @@ class TokenAttacksTest {
     }
 
     @Test
+    void aKeyPublishedForEncryptionOrAnotherAlgorithmDoesNotVerify() throws Exception {
+        Path dir = Files.createTempDirectory("tokens");
+        ECKey enc = new ECKey.Builder(key.toPublicJWK()).keyID("enc").keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION)
+                .build();
+        ECKey es384 = new ECKey.Builder(key.toPublicJWK()).keyID("es384").algorithm(JWSAlgorithm.ES384).build();
+        ECKey sig = new ECKey.Builder(key.toPublicJWK()).keyID("sig").keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.ES256).build();
+        Files.writeString(dir.resolve("jwks.json"), new JWKSet(List.of(enc, es384, sig)).toString());
+        IssuerSettings s = IssuerSettings.of(ISS, dir.resolve("jwks.json"), null, List.of("tollgate"),
+                List.of("ES256"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
+        IssuerKeys keys = new IssuerKeys(s, DependencyRegistry.ofDefaults().dependency("issuer:x"), HttpClient.create());
+        keys.start().block(Duration.ofSeconds(5));
+        keys.close();
+        TokenVerifier v = new TokenVerifier(List.of(new TokenVerifier.Issuer(s, keys)), 10);
+        for (String kid : List.of("enc", "es384")) {
+            String t = token().header(h -> h.keyID(kid)).sign();
+            assertThatThrownBy(() -> v.verify(t, Instant.now())).isInstanceOfSatisfying(TokenRejectedException.class,
+                    e -> assertThat(e.reason()).isEqualTo("token.key-mismatch"));
+        }
+        assertThat(v.verify(token().header(h -> h.keyID("sig")).sign(), Instant.now()).principal()).isEqualTo(SUB);
+    }
+
+    @Test
     void algNoneIsNeverAccepted() {
         rejected(new PlainJWT(claims()).serialize(), "token.malformed");
         String forged = Base64URL.encode("{\"alg\":\"none\",\"kid\":\"k1\"}") + "." + Base64URL.encode(
