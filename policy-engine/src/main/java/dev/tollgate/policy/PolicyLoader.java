@@ -13,6 +13,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -38,8 +39,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class PolicyLoader {
 
-    private static final Set<String> TENANT_FIELDS = Set.of("tenant", "label", "trust-domains", "resources",
-            "on-error");
+    private static final Set<String> TENANT_FIELDS = Set.of("tenant", "label", "trust-domains", "issuers",
+            "resources", "on-error");
     private static final Set<String> RULE_FIELDS = Set.of("id", "effect", "principal", "action", "resource", "when",
             "schedule", "expires", "cross-tenant", "description");
     private static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -91,6 +92,7 @@ public final class PolicyLoader {
         Map<String, NodeTuple> fields = fields(tenantFile, header, TENANT_FIELDS);
         requireTenant(tenantFile, fields, tenant, header);
         Set<String> trustDomains = new HashSet<>(strings(tenantFile, fields.get("trust-domains"), "trust-domains"));
+        Set<String> issuers = new HashSet<>(strings(tenantFile, fields.get("issuers"), "issuers"));
         List<String> resources = strings(tenantFile, fields.get("resources"), "resources");
         if (resources.isEmpty()) {
             throw new PolicyLoadException(tenantFile, line(header), "'resources' must list the tenant's path prefixes");
@@ -124,7 +126,7 @@ public final class PolicyLoader {
                 throw new PolicyLoadException(e.getKey(), line(rulesNode.getValueNode()), "'rules' must be a list");
             }
             for (Node ruleNode : seq.getValue()) {
-                Rule rule = rule(e.getKey(), ruleNode, tenant, trustDomains, resources);
+                Rule rule = rule(e.getKey(), ruleNode, tenant, trustDomains, issuers, resources);
                 if (!ids.add(rule.id())) {
                     throw new PolicyLoadException(e.getKey(), line(ruleNode), "duplicate rule id '" + rule.id() + "'");
                 }
@@ -132,10 +134,11 @@ public final class PolicyLoader {
             }
         }
         Revision revision = new Revision(HexFormat.of().formatHex(digest.digest()).substring(0, 16), label);
-        return TenantPolicy.of(tenant, revision, trustDomains, resources, "deny".equals(onError), rules);
+        return TenantPolicy.of(tenant, revision, trustDomains, issuers, resources, "deny".equals(onError), rules);
     }
 
-    private static Rule rule(Path file, Node node, String tenant, Set<String> trustDomains, List<String> resources) {
+    private static Rule rule(Path file, Node node, String tenant, Set<String> trustDomains, Set<String> issuers,
+                             List<String> resources) {
         if (!(node instanceof MappingNode map)) {
             throw new PolicyLoadException(file, line(node), "a rule must be a mapping");
         }
@@ -153,11 +156,17 @@ public final class PolicyLoader {
             };
             boolean crossTenant = "true".equals(scalar(file, f.get("cross-tenant")));
             PrincipalMatcher principal = principal(file, f.get("principal"));
-            if (!crossTenant && !(principal instanceof PrincipalMatcher.Any)
-                    && !trustDomains.contains(principal.trustDomain())) {
+            boolean any = principal instanceof PrincipalMatcher.Any;
+            if (!any && principal.trustDomain() == null && principal.issuer() == null) {
+                throw new IllegalArgumentException("principal " + describe(principal) + " names no trust domain;"
+                        + " a principal that is not a SPIFFE ID must name its token issuer: {issuer: ..., exact: ...}");
+            }
+            boolean own = principal.trustDomain() != null ? trustDomains.contains(principal.trustDomain())
+                    : issuers.contains(principal.issuer());
+            if (!crossTenant && !any && !own) {
                 throw new IllegalArgumentException("principal " + describe(principal) + " is outside tenant '"
-                        + tenant + "' (trust domains " + trustDomains + "); write 'cross-tenant: true' to grant"
-                        + " access to another tenant's workloads explicitly");
+                        + tenant + "' (trust domains " + trustDomains + ", issuers " + issuers + "); write"
+                        + " 'cross-tenant: true' to grant access to another tenant's workloads explicitly");
             }
             if (crossTenant && effect == Effect.PERMIT && principal instanceof PrincipalMatcher.Any) {
                 throw new IllegalArgumentException("a cross-tenant grant must name its principals");
@@ -189,6 +198,9 @@ public final class PolicyLoader {
     }
 
     private static String describe(PrincipalMatcher m) {
+        if (m instanceof PrincipalMatcher.Issued i) {
+            return describe(i.id()) + " of issuer " + i.issuer();
+        }
         if (m instanceof PrincipalMatcher.Exact e) {
             return e.id();
         }
@@ -203,22 +215,33 @@ public final class PolicyLoader {
             return new PrincipalMatcher.Any();
         }
         if (!(tuple.getValueNode() instanceof MappingNode map)) {
-            throw new IllegalArgumentException("principal must be one of {exact: ...}, {prefix: ...}, {pattern: ...}");
+            throw new IllegalArgumentException("principal must be one of {exact: ...}, {prefix: ...}, {pattern: ...},"
+                    + " optionally with issuer: ...");
         }
-        Map<String, NodeTuple> f = fields(file, map, Set.of("exact", "prefix", "pattern"));
-        if (f.size() != 1) {
+        Map<String, NodeTuple> f = new HashMap<>(fields(file, map, Set.of("exact", "prefix", "pattern", "issuer")));
+        NodeTuple issuerField = f.remove("issuer");
+        String issuer = issuerField == null ? null : scalar(file, issuerField);
+        if (issuerField != null && (issuer == null || issuer.isBlank())) {
+            throw new IllegalArgumentException("principal issuer is empty");
+        }
+        if (f.size() > 1 || (f.isEmpty() && issuer == null)) {
             throw new IllegalArgumentException("principal must have exactly one of exact, prefix, pattern");
         }
-        String kind = f.keySet().iterator().next();
-        String value = scalar(file, f.get(kind));
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("principal " + kind + " is empty");
+        PrincipalMatcher id = new PrincipalMatcher.Any();
+        if (!f.isEmpty()) {
+            String kind = f.keySet().iterator().next();
+            String value = scalar(file, f.get(kind));
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("principal " + kind + " is empty");
+            }
+            id = switch (kind) {
+                case "exact" -> new PrincipalMatcher.Exact(value);
+                case "prefix" -> new PrincipalMatcher.Prefix(value);
+                default -> PrincipalMatcher.SpiffePattern.of(value);
+            };
         }
-        return switch (kind) {
-            case "exact" -> new PrincipalMatcher.Exact(value);
-            case "prefix" -> new PrincipalMatcher.Prefix(value);
-            default -> PrincipalMatcher.SpiffePattern.of(value);
-        };
+        // {issuer: X} alone: every principal X vouches for.
+        return issuer == null ? id : new PrincipalMatcher.Issued(issuer, id);
     }
 
     private static Schedule schedule(Path file, NodeTuple tuple) {

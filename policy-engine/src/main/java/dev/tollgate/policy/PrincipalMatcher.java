@@ -4,19 +4,25 @@ import java.util.regex.Pattern;
 
 /**
  * Which principals a rule speaks about: {@code exact}, {@code prefix}, or a SPIFFE-ID {@code pattern} where {@code *}
- * is one path segment and a trailing {@code **} any rest ({@code spiffe://acme.demo/ns/&#42;/sa/checkout}).
+ * is one path segment and a trailing {@code **} any rest ({@code spiffe://acme.demo/ns/&#42;/sa/checkout}); any of
+ * them scoped to one token {@code issuer} ({@link Issued}), which is how principals that are not SPIFFE IDs are named.
  */
 public sealed interface PrincipalMatcher {
 
-    boolean matches(String principal);
+    boolean matches(Principal principal);
 
     /** The trust domain every matched principal belongs to, or {@code null} if the matcher does not pin one. */
     String trustDomain();
 
+    /** The token issuer every matched principal was vouched for by, or {@code null} if the matcher does not pin one. */
+    default String issuer() {
+        return null;
+    }
+
     /** Matches everyone in the tenant (no {@code principal:} in the rule). */
     record Any() implements PrincipalMatcher {
         @Override
-        public boolean matches(String principal) {
+        public boolean matches(Principal principal) {
             return true;
         }
 
@@ -28,8 +34,8 @@ public sealed interface PrincipalMatcher {
 
     record Exact(String id) implements PrincipalMatcher {
         @Override
-        public boolean matches(String principal) {
-            return id.equals(principal);
+        public boolean matches(Principal principal) {
+            return id.equals(principal.id());
         }
 
         @Override
@@ -40,8 +46,8 @@ public sealed interface PrincipalMatcher {
 
     record Prefix(String prefix) implements PrincipalMatcher {
         @Override
-        public boolean matches(String principal) {
-            return principal.startsWith(prefix);
+        public boolean matches(Principal principal) {
+            return principal.id().startsWith(prefix);
         }
 
         @Override
@@ -81,13 +87,30 @@ public sealed interface PrincipalMatcher {
         }
 
         @Override
-        public boolean matches(String principal) {
-            return regex.matcher(principal).matches();
+        public boolean matches(Principal principal) {
+            return regex.matcher(principal.id()).matches();
         }
 
         @Override
         public String trustDomain() {
             return trustDomainOf(pattern);
+        }
+    }
+
+    /**
+     * A matcher scoped to one token issuer ({@code iss}): the principal must match and have been vouched for by that
+     * issuer. A generic OIDC principal such as {@code 3f1c-client} means nothing without its issuer — two IdPs may
+     * both have one — so a rule can name it only this way.
+     */
+    record Issued(String issuer, PrincipalMatcher id) implements PrincipalMatcher {
+        @Override
+        public boolean matches(Principal principal) {
+            return issuer.equals(principal.issuer()) && id.matches(principal);
+        }
+
+        @Override
+        public String trustDomain() {
+            return id.trustDomain();
         }
     }
 

@@ -14,16 +14,33 @@ import java.util.TreeSet;
  * that finds candidate rules. Immutable; a reload builds a new one.
  *
  * @param trustDomains      the tenant's own trust domains
+ * @param issuers           the token issuers whose non-SPIFFE principals are the tenant's own
  * @param resourcePrefixes  the tenant's own resource path prefixes
  * @param errorsDeny        {@code on-error: deny}: any condition error denies the request
  */
-public record TenantPolicy(String tenant, Revision revision, Set<String> trustDomains,
+public record TenantPolicy(String tenant, Revision revision, Set<String> trustDomains, Set<String> issuers,
                            List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules, RuleIndex index) {
 
-    static TenantPolicy of(String tenant, Revision revision, Set<String> trustDomains, List<String> resourcePrefixes,
-                           boolean errorsDeny, List<Rule> rules) {
-        return new TenantPolicy(tenant, revision, Set.copyOf(trustDomains), List.copyOf(resourcePrefixes), errorsDeny,
-                List.copyOf(rules), new RuleIndex(rules));
+    static TenantPolicy of(String tenant, Revision revision, Set<String> trustDomains, Set<String> issuers,
+                           List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules) {
+        return new TenantPolicy(tenant, revision, Set.copyOf(trustDomains), Set.copyOf(issuers),
+                List.copyOf(resourcePrefixes), errorsDeny, List.copyOf(rules), new RuleIndex(rules));
+    }
+
+    /**
+     * The principal is the tenant's own: mapped to it, and vouched for by one of its trust domains or (a principal
+     * that is not a SPIFFE ID) one of its issuers. The second half means a token issuer that may name tenants
+     * ({@code tenant-claim}) cannot place its principals in a tenant that did not declare it.
+     */
+    boolean owns(Principal principal) {
+        if (!tenant.equals(principal.tenant())) {
+            return false;
+        }
+        String trustDomain = principal.trustDomain();
+        if (trustDomain != null) {
+            return trustDomains.contains(trustDomain);
+        }
+        return principal.issuer() != null && issuers.contains(principal.issuer());
     }
 
     /** Decides with the index. */
@@ -41,16 +58,17 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         long start = System.nanoTime();
         Instant now = request.time();
         Principal principal = request.principal();
+        boolean owned = owns(principal);
         Set<String> permits = new TreeSet<>();
         Set<String> forbids = new TreeSet<>();
         List<EvaluationError> errors = new ArrayList<>();
         Set<String> reads = new TreeSet<>();
         Instant validUntil = null;
         for (Rule rule : candidates) {
-            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal.id())) {
+            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal)) {
                 continue;
             }
-            if (!tenant.equals(principal.tenant()) && !rule.crossTenant()) {
+            if (!owned && !rule.crossTenant()) {
                 continue;
             }
             Map<String, String> captures = rule.resource().match(path);

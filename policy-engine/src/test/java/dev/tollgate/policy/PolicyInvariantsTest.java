@@ -32,11 +32,11 @@ class PolicyInvariantsTest {
         int denied = 0;
         for (int p = 0; p < POLICIES; p++) {
             List<Rule> rules = rules(random, 1 + random.nextInt(25));
-            TenantPolicy policy = TenantPolicy.of("t", new Revision("r", null), Set.of("t.test"), List.of("/"),
+            TenantPolicy policy = TenantPolicy.of("t", new Revision("r", null), Set.of("t.test"), Set.of(), List.of("/"),
                     false, rules);
             List<Rule> shuffled = new ArrayList<>(rules);
             Collections.shuffle(shuffled, random);
-            TenantPolicy reordered = TenantPolicy.of("t", new Revision("r", null), Set.of("t.test"), List.of("/"),
+            TenantPolicy reordered = TenantPolicy.of("t", new Revision("r", null), Set.of("t.test"), Set.of(), List.of("/"),
                     false, shuffled);
             for (int q = 0; q < REQUESTS_PER_POLICY; q++) {
                 AccessRequest request = request(random);
@@ -77,7 +77,7 @@ class PolicyInvariantsTest {
     /** The invariants' own, independent notion of "this rule applies". */
     private static boolean applies(Rule r, AccessRequest q) {
         return (r.actions().isEmpty() || r.actions().contains(q.action()))
-                && r.principal().matches(q.principal().id())
+                && r.principal().matches(q.principal())
                 && r.resource().match(q.resource()) != null;
     }
 

@@ -224,6 +224,69 @@ class PolicyLanguageTest {
         assertThat(e.authorize(otherTenant).allowed()).as("only the request's tenant's set is consulted").isFalse();
     }
 
+    private static AccessRequest issued(String id, String issuer, String tenant, String path) {
+        return new AccessRequest("acme", new Principal(id, null, tenant, issuer, Map.of(), Set.of(CredentialKind.JWT)),
+                "GET", path, Map.of(), Map.of(), Map.of(), MONDAY_NOON_PARIS);
+    }
+
+    @Test
+    void aPrincipalThatIsNotASpiffeIdIsNamedWithItsIssuerAndBelongsOnlyToATenantThatDeclaresIt() throws IOException {
+        String partnerIdp = "https://login.partner.test";
+        PolicyEngine e = engine(TENANT + "issuers: [\"" + partnerIdp + "\"]\n", """
+                tenant: acme
+                rules:
+                  - id: partner-sync
+                    effect: permit
+                    principal: { issuer: "https://login.partner.test", exact: "3f1c-client" }
+                    resource: /api/acme/sync/**
+                  - id: everyone-in-acme
+                    effect: permit
+                    resource: /api/acme/shared/**
+                """);
+        assertThat(e.authorize(issued("3f1c-client", partnerIdp, "acme", "/api/acme/sync/1")).decidingRules())
+                .containsExactly("partner-sync");
+        assertThat(e.authorize(issued("3f1c-client", "https://other-idp.test", "acme", "/api/acme/sync/1"))
+                .allowed()).as("the same name from another issuer is someone else").isFalse();
+        assertThat(e.authorize(issued("3f1c-client", partnerIdp, "acme", "/api/acme/shared/x")).allowed())
+                .as("a declared issuer's principals are the tenant's own").isTrue();
+        assertThat(e.authorize(issued("mallory", "https://other-idp.test", "acme", "/api/acme/shared/x")).allowed())
+                .as("an issuer that claims the tenant without being declared by it is foreign").isFalse();
+        assertThat(e.authorize(new AccessRequest("acme", new Principal(CHECKOUT, "globex.test", "acme", null, Map.of(),
+                Set.of(CredentialKind.MTLS)), "GET", "/api/acme/shared/x", Map.of(), Map.of(), Map.of(),
+                MONDAY_NOON_PARIS)).allowed()).as("mapped to the tenant, but vouched by a foreign trust domain")
+                .isFalse();
+
+        assertThatThrownBy(() -> engine("""
+                tenant: acme
+                rules:
+                  - id: no-issuer
+                    effect: permit
+                    cross-tenant: true
+                    principal: { exact: "3f1c-client" }
+                    resource: /api/acme/a
+                """)).hasMessageContaining("must name its token issuer");
+        assertThatThrownBy(() -> engine("""
+                tenant: acme
+                rules:
+                  - id: undeclared-issuer
+                    effect: permit
+                    principal: { issuer: "https://other-idp.test", exact: "3f1c-client" }
+                    resource: /api/acme/a
+                """)).hasMessageContaining("outside tenant 'acme'").hasMessageContaining("issuers []");
+        PolicyEngine granted = engine("""
+                tenant: acme
+                rules:
+                  - id: other-idp-reader
+                    effect: permit
+                    cross-tenant: true
+                    principal: { issuer: "https://other-idp.test" }
+                    action: GET
+                    resource: /api/acme/public/**
+                """);
+        assertThat(granted.authorize(issued("anyone", "https://other-idp.test", "other", "/api/acme/public/x"))
+                .decidingRules()).containsExactly("other-idp-reader");
+    }
+
     @Test
     void aBrokenChangeIsRefusedAndTheLastGoodRevisionStays() throws IOException {
         PolicyEngine e = engine("""

@@ -61,8 +61,8 @@ public class AuthorizationService {
         FallbackTaken taken = checkRevocation(route, authentication, method);
         AccessRequest access = accessRequest(request, routeId, route, authentication);
         String revision = policies.revision(route.tenant()).map(Revision::toString).orElse("none");
-        DecisionCacheKey key = new DecisionCacheKey(route.tenant(), revision, principal.id(), access.action(),
-                access.resource());
+        DecisionCacheKey key = new DecisionCacheKey(route.tenant(), revision, principal.id(), principal.issuer(),
+                principal.tenant(), access.action(), access.resource());
         Function<String, String> attributes = name -> RequestAttributes.valueOf(access, name);
         String failureMode = taken == null ? null : taken.describe();
         boolean degraded = taken != null && taken.degraded();

@@ -3,15 +3,19 @@ package dev.tollgate.gateway.authz;
 import dev.tollgate.gateway.token.Sha256;
 
 /**
- * What a cached decision is about: tenant, policy revision, principal, action and resource. The context attributes the
+ * What a cached decision is about: tenant, policy revision, principal, action and resource. The principal is its whole
+ * identity — id, the issuer that vouched for it and the tenant it was mapped to — because policy tells two
+ * {@code 3f1c-client}s from two issuers apart. The context attributes the
  * deciding rules read are checked separately against the entry ({@link CachedDecision#matches}), so a decision is
  * reused only for a request it would have decided the same way. A new revision is a new key: an old entry is never
  * read by a new revision.
  */
-public record DecisionCacheKey(String tenant, String revision, String principal, String action, String resource) {
+public record DecisionCacheKey(String tenant, String revision, String principal, String issuer,
+                               String principalTenant, String action, String resource) {
 
     /** A fixed-length form for Redis keys (identifiers can be long; never let a client size our keys). */
     public String digest() {
-        return Sha256.hex(tenant + '\n' + revision + '\n' + principal + '\n' + action + '\n' + resource);
+        return Sha256.hex(tenant + '\n' + revision + '\n' + principal + '\n' + issuer + '\n' + principalTenant + '\n'
+                + action + '\n' + resource);
     }
 }

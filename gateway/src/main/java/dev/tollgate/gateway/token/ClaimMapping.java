@@ -14,7 +14,9 @@ import java.util.Map;
  *       {@code trust-domain}, the principal is the workload's SPIFFE ID in the Kubernetes form,
  *       {@code spiffe://<trust-domain>/ns/<namespace>/sa/<name>} — the same identity as its X.509-SVID, so tenant
  *       mapping, policy and mTLS binding treat both alike; without one, it is the {@code sub};</li>
- *   <li>{@code oidc}: the {@code principal-claim} (default {@code sub}).</li>
+ *   <li>{@code oidc}: the {@code principal-claim} (default {@code sub}). An IdP names its own clients; a SPIFFE ID
+ *       belongs to a trust domain, so the claim may name one only of the issuer's {@code trust-domains} — as a CA
+ *       may issue SVIDs only for its own trust domain.</li>
  * </ul>
  * The tenant is the issuer's fixed {@code tenant}, else its {@code tenant-claim}, else (left {@code null}) the tenant of
  * the principal's SPIFFE trust domain.
@@ -32,7 +34,7 @@ final class ClaimMapping {
         String principal = switch (s.preset()) {
             case IssuerSettings.JWT_SVID -> jwtSvid(s, claims);
             case IssuerSettings.KUBERNETES -> kubernetes(s, claims, attributes);
-            default -> string(claims.getClaim(s.principalClaim()));
+            default -> oidc(s, claims);
         };
         if (principal == null || principal.isBlank()) {
             throw new TokenRejectedException("token.principal", "token does not name a principal in '"
@@ -58,6 +60,24 @@ final class ClaimMapping {
         if (!id.trustDomain().equals(s.trustDomain())) {
             throw new TokenRejectedException("token.jwt-svid.trust-domain",
                     "the JWT-SVID's subject is not in the issuer's trust domain");
+        }
+        return id.toString();
+    }
+
+    private static String oidc(IssuerSettings s, JWTClaimsSet claims) {
+        String principal = string(claims.getClaim(s.principalClaim()));
+        if (principal == null || !principal.regionMatches(true, 0, "spiffe:", 0, "spiffe:".length())) {
+            return principal;
+        }
+        SpiffeId id;
+        try {
+            id = SpiffeId.parse(principal);
+        } catch (RuntimeException e) {
+            throw new TokenRejectedException("token.principal", "the token's principal is not a valid SPIFFE ID");
+        }
+        if (!s.trustDomains().contains(id.trustDomain())) {
+            throw new TokenRejectedException("token.principal.trust-domain",
+                    "the issuer may not vouch for SPIFFE IDs of this trust domain");
         }
         return id.toString();
     }

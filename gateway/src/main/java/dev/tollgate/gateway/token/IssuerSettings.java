@@ -26,7 +26,10 @@ import java.util.Map;
  *                        the issuer's tokens meet the route's failure mode ({@code null}: no bound)
  * @param preset          {@code oidc} (default), {@code jwt-svid} or {@code kubernetes}: the checks and claim mapping
  *                        of a known kind of workload token
- * @param trustDomain     for {@code jwt-svid}: the SPIFFE trust domain whose IDs the issuer may assert
+ * @param trustDomain     for {@code jwt-svid}: the SPIFFE trust domain whose IDs the issuer may assert; for
+ *                        {@code kubernetes}: the trust domain of the SPIFFE IDs built from service accounts
+ * @param trustDomains    for {@code oidc}: the trust domains whose SPIFFE IDs the principal claim may name; without
+ *                        them, a SPIFFE ID principal is refused (an IdP names its own clients, not other workloads)
  * @param principalClaim  the claim that names the principal (default {@code sub})
  * @param tenant          the tenant of every principal this issuer vouches for (or take it from the trust domain of a
  *                        SPIFFE ID principal, or from {@code tenantClaim})
@@ -37,7 +40,8 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
                              List<String> audiences,
                              List<String> algorithms, Duration maxLifetime, Duration clockSkew,
                              Duration refreshInterval, Duration unknownKidRefetchInterval, Duration maxKeyStaleness,
-                             String preset, String trustDomain, String principalClaim, String tenant,
+                             String preset, String trustDomain, List<String> trustDomains,
+                             String principalClaim, String tenant,
                              String tenantClaim, Map<String, String> subjectMappings) {
 
     public static final String OIDC = "oidc";
@@ -63,6 +67,11 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
             throw new IllegalArgumentException("issuer " + issuer + ": preset jwt-svid and trust-domain-keys need"
                     + " trust-domain");
         }
+        trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
+        if (!trustDomains.isEmpty() && !OIDC.equals(preset)) {
+            throw new IllegalArgumentException("issuer " + issuer + ": trust-domains is for the oidc preset; "
+                    + preset + " takes trust-domain");
+        }
         principalClaim = principalClaim == null || principalClaim.isBlank() ? "sub" : principalClaim;
         subjectMappings = subjectMappings == null ? Map.of() : Map.copyOf(subjectMappings);
         int sources = (jwksFile != null ? 1 : 0) + (jwksUri != null ? 1 : 0) + (discovery ? 1 : 0)
@@ -73,11 +82,11 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
         }
     }
 
-    /** The simplest issuer: a JWKS file or URL, default checks. */
+    /** The simplest issuer: a JWKS file or URL, default checks, principals that are SPIFFE IDs of trustDomains. */
     public static IssuerSettings of(String issuer, Path jwksFile, URI jwksUri, List<String> audiences,
                                     List<String> algorithms, Duration maxLifetime, Duration clockSkew,
-                                    Duration refreshInterval) {
+                                    Duration refreshInterval, List<String> trustDomains) {
         return new IssuerSettings(issuer, jwksFile, jwksUri, null, null, audiences, algorithms, maxLifetime, clockSkew,
-                refreshInterval, null, null, null, null, null, null, null, null);
+                refreshInterval, null, null, null, null, trustDomains, null, null, null, null);
     }
 }

@@ -34,4 +34,31 @@ class WantClientAuthTest extends AbstractGatewayTest {
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.body()).contains("policy.denied");
     }
+
+    @Test
+    void aGenericOidcClientIsNamedInPolicyWithItsIssuerAndATenantAcceptsOnlyTheIssuersItDeclares() {
+        String partnerApp = fixture.token("a1b2").issuer(PARTNER_APP_ISSUER).claim("client_id", "sync-agent").sign();
+        assertThat(get("/token-only/acme/sync/1", partnerApp).status()).isEqualTo(200);
+        assertThat(get("/token-only/acme/status", partnerApp).status())
+                .as("acme declares partner-app: its clients are acme's own").isEqualTo(200);
+
+        // Another trusted issuer that names the tenant in a claim: same client name, but not acme's to vouch for.
+        String selfService = fixture.token("sync-agent").issuer(SELF_SERVICE_ISSUER).claim("tenant", "acme").sign();
+        TlsClient.Response sameName = get("/token-only/acme/sync/1", selfService);
+        assertThat(sameName.status()).isEqualTo(403);
+        assertThat(sameName.body()).contains("policy.denied");
+        assertThat(get("/token-only/acme/status", selfService).status())
+                .as("claiming the tenant does not make the issuer's clients acme's").isEqualTo(403);
+
+        // An IdP cannot name a SPIFFE workload it does not vouch for (partner-app has no trust-domains).
+        String impersonation = fixture.token("a1b2").issuer(PARTNER_APP_ISSUER)
+                .claim("client_id", GatewayFixture.CHECKOUT).sign();
+        TlsClient.Response r = get("/token-only/acme/status", impersonation);
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("token.principal.trust-domain");
+    }
+
+    private TlsClient.Response get(String path, String token) {
+        return client(null).get(path, TlsClient.bearer(token));
+    }
 }

@@ -54,6 +54,17 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);
         r.add("tollgate.issuers.test.algorithms[0]", () -> "ES256");
         r.add("tollgate.issuers.test.max-lifetime", () -> "1h");
+        r.add("tollgate.issuers.test.trust-domains", () -> "acme.test, globex.test, initech.test");
+        // Generic OIDC clients: one issuer a tenant declares, one that names tenants itself (tenant-claim).
+        r.add("tollgate.issuers.partner-app.issuer", () -> PARTNER_APP_ISSUER);
+        r.add("tollgate.issuers.partner-app.jwks-file", () -> f.path("jwks.json").toString());
+        r.add("tollgate.issuers.partner-app.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.partner-app.principal-claim", () -> "client_id");
+        r.add("tollgate.issuers.partner-app.tenant", () -> "acme");
+        r.add("tollgate.issuers.self-service.issuer", () -> SELF_SERVICE_ISSUER);
+        r.add("tollgate.issuers.self-service.jwks-file", () -> f.path("jwks.json").toString());
+        r.add("tollgate.issuers.self-service.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.self-service.tenant-claim", () -> "tenant");
         // Workload-token presets and remote key sources (IssuersEndToEndTest).
         r.add("tollgate.issuers.kubernetes.issuer", () -> KUBERNETES_ISSUER);
         r.add("tollgate.issuers.kubernetes.jwks-file", () -> f.path("jwks.json").toString());
@@ -78,11 +89,13 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.issuers.rotating.issuer", () -> ROTATING_ISSUER);
         r.add("tollgate.issuers.rotating.jwks-uri", () -> idp + "/rotating/jwks");
         r.add("tollgate.issuers.rotating.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.rotating.trust-domains", () -> "acme.test");
         r.add("tollgate.issuers.rotating.refresh-interval", () -> "1h");
         r.add("tollgate.issuers.rotating.unknown-kid-refetch-interval", () -> "2s");
         r.add("tollgate.issuers.flaky.issuer", () -> FLAKY_ISSUER);
         r.add("tollgate.issuers.flaky.jwks-uri", () -> idp + "/flaky/jwks");
         r.add("tollgate.issuers.flaky.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.flaky.trust-domains", () -> "acme.test");
         r.add("tollgate.issuers.flaky.refresh-interval", () -> "200ms");
         r.add("tollgate.issuers.flaky.max-key-staleness", () -> "1s");
         r.add("tollgate.dependencies.instances.[issuer:flaky].time-limit", () -> "300ms");
@@ -154,6 +167,8 @@ public abstract class AbstractGatewayTest {
     public static final String KUBERNETES_ISSUER = "https://kubernetes.default.svc.test";
     public static final String SPIRE_ISSUER = "https://spire.acme.test";
     public static final String PARTNER_ISSUER = "https://partner.test";
+    public static final String PARTNER_APP_ISSUER = "https://login.partner-app.test";
+    public static final String SELF_SERVICE_ISSUER = "https://self-service-idp.test";
     public static final String HOOLI_SPIRE_ISSUER = "https://spire.hooli.test";
     public static final String ROTATING_ISSUER = "https://rotating.test";
     public static final String FLAKY_ISSUER = "https://flaky.test";

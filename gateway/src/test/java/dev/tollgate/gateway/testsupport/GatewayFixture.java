@@ -179,8 +179,9 @@ public final class GatewayFixture {
         Files.writeString(path("policies/acme/tenant.yaml"), """
                 tenant: acme
                 trust-domains: [acme.test]
+                issuers: ["%s"]
                 resources: [/api/acme/, /token-only/acme/, /dpop/acme/]
-                """);
+                """.formatted(AbstractGatewayTest.PARTNER_APP_ISSUER));
         Files.writeString(path("policies/globex/tenant.yaml"), """
                 tenant: globex
                 trust-domains: [globex.test]
@@ -243,7 +244,16 @@ public final class GatewayFixture {
                     principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
                     action: [DELETE]
                     resource: "/api/acme/orders/{id}"
-                """);
+                  - id: partner-app-syncs
+                    effect: permit
+                    principal: { issuer: "%s", exact: "sync-agent" }
+                    action: [GET]
+                    resource: "/token-only/acme/sync/**"
+                  - id: acme-workloads-read-status
+                    effect: permit
+                    action: [GET]
+                    resource: "/token-only/acme/status"
+                """.formatted(AbstractGatewayTest.PARTNER_APP_ISSUER));
         Files.writeString(path("policies/globex/invoices.yaml"), """
                 tenant: globex
                 rules:

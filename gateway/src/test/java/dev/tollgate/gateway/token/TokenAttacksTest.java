@@ -57,11 +57,12 @@ class TokenAttacksTest {
         DependencyRegistry deps = DependencyRegistry.ofDefaults();
         HttpClient http = HttpClient.create();
         IssuerSettings plain = IssuerSettings.of(ISS, jwks, null, List.of("tollgate"),
-                List.of("ES256", "EdDSA"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
+                List.of("ES256", "EdDSA"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1),
+                List.of("acme.test"));
         IssuerSettings spire = new IssuerSettings(SPIRE, jwks, null, null, null, List.of("tollgate"), List.of("ES256"),
-                Duration.ofHours(1), null, null, null, null, "jwt-svid", "acme.test", null, null, null, null);
+                Duration.ofHours(1), null, null, null, null, "jwt-svid", "acme.test", null, null, null, null, null);
         IssuerSettings k8s = new IssuerSettings(K8S, jwks, null, null, null, List.of("tollgate"), List.of("ES256"),
-                Duration.ofHours(1), null, null, null, null, "kubernetes", null, null, "acme", null, null);
+                Duration.ofHours(1), null, null, null, null, "kubernetes", null, null, null, "acme", null, null);
         List<TokenVerifier.Issuer> issuers = List.of(plain, spire, k8s).stream().map(s -> {
             IssuerKeys keys = new IssuerKeys(s, deps.dependency("issuer:" + s.issuer()), http);
             keys.start().block(Duration.ofSeconds(5));
@@ -104,7 +105,8 @@ class TokenAttacksTest {
                 .algorithm(JWSAlgorithm.ES256).build();
         Files.writeString(dir.resolve("jwks.json"), new JWKSet(List.of(enc, es384, sig)).toString());
         IssuerSettings s = IssuerSettings.of(ISS, dir.resolve("jwks.json"), null, List.of("tollgate"),
-                List.of("ES256"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
+                List.of("ES256"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1),
+                List.of("acme.test"));
         IssuerKeys keys = new IssuerKeys(s, DependencyRegistry.ofDefaults().dependency("issuer:x"), HttpClient.create());
         keys.start().block(Duration.ofSeconds(5));
         keys.close();
@@ -115,6 +117,17 @@ class TokenAttacksTest {
                     e -> assertThat(e.reason()).isEqualTo("token.key-mismatch"));
         }
         assertThat(v.verify(token().header(h -> h.keyID("sig")).sign(), Instant.now()).principal()).isEqualTo(SUB);
+    }
+
+    @Test
+    void anOidcIssuerVouchesOnlyForSpiffeIdsOfItsTrustDomains() {
+        rejected(token().subject("spiffe://globex.test/ns/billing/sa/invoicer").sign(), "token.principal.trust-domain");
+        rejected(token().subject("SPIFFE://acme.test/ns/shop/sa/checkout").sign(), "token.principal");
+        assertThat(verifier.verify(token().subject("a-client-id").sign(), Instant.now()).principal())
+                .as("its own clients need no trust domain").isEqualTo("a-client-id");
+        assertThatThrownBy(() -> new IssuerSettings(K8S, Path.of("jwks.json"), null, null, null, null, null, null,
+                null, null, null, null, "kubernetes", null, List.of("acme.test"), null, null, null, null))
+                .hasMessageContaining("trust-domains is for the oidc preset");
     }
 
     @Test

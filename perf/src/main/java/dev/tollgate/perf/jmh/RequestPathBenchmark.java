@@ -73,7 +73,8 @@ public class RequestPathBenchmark {
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(List.of(ec.toPublicJWK(), rsa.toPublicJWK())).toString());
         IssuerSettings settings = IssuerSettings.of("https://issuer.bench", jwks, null, List.of("tollgate"),
-                List.of("ES256", "RS256"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
+                List.of("ES256", "RS256"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1),
+                List.of("acme.bench"));
         IssuerKeys keys = new IssuerKeys(settings, DependencyRegistry.ofDefaults().dependency("issuer:bench"),
                 HttpClient.create());
         keys.refresh().block();

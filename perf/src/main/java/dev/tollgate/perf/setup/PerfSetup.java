@@ -203,6 +203,7 @@ public final class PerfSetup {
                       audiences: [%s]
                       algorithms: [ES256]
                       max-lifetime: 1h
+                      trust-domains: [perf.test]
                   policies:
                     directory: %s
                     watch: false
