@@ -44,6 +44,8 @@ public final class ProblemResponses {
             case FORBIDDEN -> "Forbidden";
             case UNAVAILABLE -> "Service Unavailable";
             case INTERNAL -> "Internal Server Error";
+            case UPSTREAM_FAILED -> "Bad Gateway";
+            case UPSTREAM_TIMEOUT -> "Gateway Timeout";
         };
     }
 }

@@ -16,7 +16,11 @@ public enum RejectionKind {
     /** A dependency the route needs is down and the route fails closed. */
     UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "ERROR"),
     /** A bug in Tollgate: refused (fail closed) and logged, never passed through. */
-    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "ERROR");
+    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "ERROR"),
+    /** The request was allowed, but the upstream could not be reached or broke off. */
+    UPSTREAM_FAILED(HttpStatus.BAD_GATEWAY, "ERROR"),
+    /** The request was allowed, but the upstream did not answer in time. */
+    UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "ERROR");
 
     private final HttpStatus status;
     private final String effect;

@@ -62,6 +62,11 @@ public class RequestRejectedException extends RuntimeException {
         return new RequestRejectedException(RejectionKind.UNAVAILABLE, code, description, null, retryAfter, null);
     }
 
+    /** 502 or 504: the request was allowed, and the upstream failed it. */
+    public static RequestRejectedException upstream(RejectionKind kind, String code, String description) {
+        return new RequestRejectedException(kind, code, description, null, null, null);
+    }
+
     /** 500: an unexpected failure inside Tollgate; the request is refused, never let through. */
     public static RequestRejectedException internal() {
         return new RequestRejectedException(RejectionKind.INTERNAL, "internal.error",

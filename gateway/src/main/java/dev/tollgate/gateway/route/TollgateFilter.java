@@ -10,6 +10,7 @@ import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.fallback.FallbackTaken;
 import dev.tollgate.gateway.dpop.DPoPNonces;
 import dev.tollgate.gateway.forward.IdentityHeaders;
+import dev.tollgate.gateway.forward.UpstreamFailures;
 import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
@@ -106,7 +107,20 @@ public final class TollgateFilter implements GatewayFilter {
             exchange.getResponse().getHeaders().set(DPoPNonces.HEADER, c.nonces().current());
         }
         record(exchange, trace, "ALLOW", 200, "policy.permit");
-        return chain.filter(exchange.mutate().request(request).build());
+        return chain.filter(exchange.mutate().request(request).build())
+                .onErrorResume(e -> upstreamFailed(exchange, trace, e));
+    }
+
+    /** The allowed request's upstream failed: a 502/504 problem, unless the upstream's response has already begun. */
+    private Mono<Void> upstreamFailed(ServerWebExchange exchange, Trace trace, Throwable e) {
+        RequestRejectedException answer = UpstreamFailures.classify(e);
+        if (answer == null || exchange.getResponse().isCommitted()) {
+            return Mono.error(e);
+        }
+        log.warn("decision {}: upstream of route {} failed ({}): {}", trace.decisionId, trace.routeId, answer.code(),
+                e.toString());
+        exchange.getResponse().getHeaders().clear();
+        return ProblemResponses.write(exchange.getResponse(), answer, trace.decisionId);
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, Trace trace, RequestRejectedException rejection) {

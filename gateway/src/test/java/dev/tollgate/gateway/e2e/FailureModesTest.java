@@ -82,6 +82,12 @@ class FailureModesTest extends AbstractGatewayTest {
         r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].predicates[0]", () -> "Path=/api/acme/orders/9999");
         r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].order", () -> "-1");
         r.add(routes + "[" + (FIRST_OWN_ROUTE + 1) + "].filters[0]", () -> "Tollgate=acme, mtls+jwt");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 2) + "].id", () -> "acme-upstream-slow");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 2) + "].uri", () -> "http://127.0.0.1:" + jwks.port());
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 2) + "].predicates[0]", () -> "Path=/api/acme/orders/8888");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 2) + "].order", () -> "-1");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 2) + "].metadata.response-timeout", () -> "300");
+        r.add(routes + "[" + (FIRST_OWN_ROUTE + 2) + "].filters[0]", () -> "Tollgate=acme, mtls+jwt");
     }
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -237,11 +243,23 @@ class FailureModesTest extends AbstractGatewayTest {
     void aFailingUpstreamIsAnErrorNotASuccessAndItsDecisionIsRecorded() {
         long before = decisions.size();
         TlsClient.Response r = call("/api/acme/orders/9999");
-        assertThat(r.status()).as(r.body()).isGreaterThanOrEqualTo(500);
+        assertThat(r.status()).as(r.body()).isEqualTo(502);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(r.body()).contains("\"code\":\"upstream.unreachable\"").contains("decision_id");
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (decisions.size() == before && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         assertThat(decisions.size()).isGreaterThan((int) before);
+    }
+
+    @Test
+    @Order(6)
+    void anUpstreamThatDoesNotAnswerInTimeIsAGatewayTimeout() {
+        jwks.stubFor(get(urlEqualTo("/api/acme/orders/8888")).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(2_000)));
+        TlsClient.Response r = call("/api/acme/orders/8888");
+        assertThat(r.status()).as(r.body()).isEqualTo(504);
+        assertThat(r.body()).contains("\"code\":\"upstream.timeout\"");
     }
 }
