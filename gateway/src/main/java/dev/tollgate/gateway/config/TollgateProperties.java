@@ -95,6 +95,8 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                       Duration refreshInterval) {
         public TrustDomainSettings {
             refreshInterval = refreshInterval == null ? Duration.ofMinutes(5) : refreshInterval;
+            dev.tollgate.gateway.token.RemoteJson.requireSecure(bundleEndpoint,
+                    "trust domain " + name + ": bundle-endpoint");
         }
     }
 

@@ -176,6 +176,11 @@ public final class IssuerKeys implements AutoCloseable {
                 if (jwks == null) {
                     throw new IllegalStateException("discovery document has no jwks_uri");
                 }
+                try {
+                    RemoteJson.requireSecure(jwks, "the discovered jwks_uri");
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(e.getMessage());
+                }
                 discoveredJwksUri.set(jwks);
                 return jwks;
             } catch (com.nimbusds.oauth2.sdk.ParseException e) {

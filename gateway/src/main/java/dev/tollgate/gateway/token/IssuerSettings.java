@@ -74,6 +74,10 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
         }
         principalClaim = principalClaim == null || principalClaim.isBlank() ? "sub" : principalClaim;
         subjectMappings = subjectMappings == null ? Map.of() : Map.copyOf(subjectMappings);
+        RemoteJson.requireSecure(jwksUri, "issuer " + issuer + ": jwks-uri");
+        if (discovery && issuer != null) {
+            RemoteJson.requireSecure(URI.create(issuer), "issuer " + issuer + ": with discovery, the issuer");
+        }
         int sources = (jwksFile != null ? 1 : 0) + (jwksUri != null ? 1 : 0) + (discovery ? 1 : 0)
                 + (trustDomainKeys ? 1 : 0);
         if (sources != 1) {
