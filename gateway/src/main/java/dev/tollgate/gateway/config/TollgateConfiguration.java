@@ -27,6 +27,8 @@ import dev.tollgate.gateway.dpop.LocalReplayStore;
 import dev.tollgate.gateway.dpop.RedisReplayStore;
 import dev.tollgate.gateway.dpop.ReplayStore;
 import dev.tollgate.gateway.identity.BundleEndpoint;
+import dev.tollgate.gateway.identity.BundleEndpointProfile;
+import dev.tollgate.gateway.identity.SpiffeId;
 import dev.tollgate.gateway.identity.LocalBundle;
 import dev.tollgate.gateway.identity.SpiffeTrustManager;
 import dev.tollgate.gateway.identity.TrustBundleSource;
@@ -67,18 +69,29 @@ public class TollgateConfiguration {
         List<BundleEndpoint> endpoints = new ArrayList<>();
         properties.trustDomains().forEach(td -> {
             String name = td.name();
-            if (name == null || (td.bundleFile() == null) == (td.bundleEndpoint() == null)) {
-                throw new IllegalStateException("tollgate.trust-domains: each entry needs a name and one of"
-                        + " bundle-file or bundle-endpoint (" + name + ")");
+            if (name == null || (td.bundleFile() == null && td.bundleEndpoint() == null)) {
+                throw new IllegalStateException("tollgate.trust-domains: each entry needs a name and a bundle-file,"
+                        + " a bundle-endpoint, or both (" + name + ")");
             }
-            if (td.bundleFile() != null) {
+            if (td.bundleEndpoint() == null) {
                 bundles.add(name, td.tenant(), new LocalBundle(td.bundleFile()));
             } else {
+                BundleEndpointProfile profile = BundleEndpointProfile.parse(td.bundleEndpointProfile());
+                HttpClient client = profile.client(remoteKeysClient(),
+                        td.endpointSpiffeId() == null ? null : SpiffeId.parse(td.endpointSpiffeId()), bundles);
                 BundleEndpoint endpoint = new BundleEndpoint(name, td.bundleEndpoint(),
-                        dependencies.dependency("bundle:" + name), remoteKeysClient(), td.refreshInterval(), clock,
+                        td.bundleFile() == null ? null : new LocalBundle(td.bundleFile()).current(),
+                        dependencies.dependency("bundle:" + name), client, td.refreshInterval(), clock,
                         bundles::rebuild);
                 bundles.add(name, td.tenant(), endpoint);
                 endpoints.add(endpoint);
+            }
+        });
+        properties.trustDomains().stream().filter(td -> td.endpointSpiffeId() != null).forEach(td -> {
+            String endpointDomain = SpiffeId.parse(td.endpointSpiffeId()).trustDomain();
+            if (bundles.source(endpointDomain) == null) {
+                throw new IllegalStateException("trust domain " + td.name() + ": endpoint-spiffe-id is in trust"
+                        + " domain " + endpointDomain + ", which is not configured under tollgate.trust-domains");
             }
         });
         bundles.rebuild();

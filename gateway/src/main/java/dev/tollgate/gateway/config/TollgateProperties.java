@@ -3,6 +3,8 @@ package dev.tollgate.gateway.config;
 import java.nio.file.Path;
 import dev.tollgate.fallback.DependencySettings;
 import dev.tollgate.gateway.redis.RedisAccess;
+import dev.tollgate.gateway.identity.BundleEndpointProfile;
+import dev.tollgate.gateway.identity.SpiffeId;
 import dev.tollgate.gateway.token.IssuerSettings;
 import java.time.Duration;
 import java.util.List;
@@ -87,14 +89,33 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *
      * @param name       the trust domain, e.g. {@code acme.demo}
      * @param tenant     the tenant whose workloads this trust domain identifies
-     * @param bundleFile      PEM file of the trust domain's X.509 authorities (or a SPIFFE bundle, {@code *.json}), or
+     * @param bundleFile      PEM file of the trust domain's X.509 authorities (or a SPIFFE bundle, {@code *.json});
+     *                        with a bundle endpoint, the bundle to start from until the first fetch succeeds
      * @param bundleEndpoint  the trust domain's SPIFFE bundle endpoint URL, fetched and refreshed in the background
+     * @param bundleEndpointProfile {@code https_web} (default) or {@code https_spiffe}
+     * @param endpointSpiffeId for {@code https_spiffe}: the SPIFFE ID the endpoint's server must present
      * @param refreshInterval how often the endpoint is polled when the bundle gives no {@code spiffe_refresh_hint}
      */
     public record TrustDomainSettings(String name, String tenant, Path bundleFile, java.net.URI bundleEndpoint,
+                                      String bundleEndpointProfile, String endpointSpiffeId,
                                       Duration refreshInterval) {
         public TrustDomainSettings {
             refreshInterval = refreshInterval == null ? Duration.ofMinutes(5) : refreshInterval;
+            if (BundleEndpointProfile.parse(bundleEndpointProfile) == BundleEndpointProfile.HTTPS_SPIFFE) {
+                if (bundleEndpoint == null || !"https".equalsIgnoreCase(bundleEndpoint.getScheme())
+                        || endpointSpiffeId == null) {
+                    throw new IllegalArgumentException("trust domain " + name + ": bundle-endpoint-profile"
+                            + " https_spiffe needs an https bundle-endpoint and its endpoint-spiffe-id");
+                }
+                SpiffeId endpoint = SpiffeId.parse(endpointSpiffeId);
+                if (endpoint.trustDomain().equals(name) && bundleFile == null) {
+                    throw new IllegalArgumentException("trust domain " + name + ": an https_spiffe endpoint of the"
+                            + " trust domain itself needs a bundle-file to authenticate its first fetch");
+                }
+            } else if (endpointSpiffeId != null) {
+                throw new IllegalArgumentException("trust domain " + name + ": endpoint-spiffe-id is for"
+                        + " bundle-endpoint-profile https_spiffe");
+            }
             dev.tollgate.gateway.token.RemoteJson.requireSecure(bundleEndpoint,
                     "trust domain " + name + ": bundle-endpoint");
         }

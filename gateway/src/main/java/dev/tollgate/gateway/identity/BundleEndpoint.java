@@ -15,8 +15,9 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * A trust domain's bundle from its SPIFFE bundle endpoint (https_web profile: the endpoint's server certificate is
- * checked against the JDK's trust store), fetched in the background through the trust domain's {@link Dependency}.
+ * A trust domain's bundle from its SPIFFE bundle endpoint, fetched in the background through the trust domain's
+ * {@link Dependency} with a client of the endpoint's {@link BundleEndpointProfile}. It starts from a bootstrap bundle
+ * (the {@code bundle-file}) when one is given — the https_spiffe profile needs one to authenticate its first fetch.
  * Refreshed every {@code spiffe_refresh_hint} when the bundle gives one (bounded below, so a tiny hint cannot make
  * us hammer the endpoint), else every configured interval. A bundle that fails to load or parse, or whose
  * {@code spiffe_sequence} goes backwards (a replayed old bundle), is refused: the last good one stays.
@@ -42,6 +43,15 @@ public final class BundleEndpoint implements TrustBundleSource {
 
     public BundleEndpoint(String trustDomain, URI uri, Dependency dependency, HttpClient http,
                           Duration refreshInterval, Clock clock, Runnable onChange) {
+        this(trustDomain, uri, null, dependency, http, refreshInterval, clock, onChange);
+    }
+
+    /** @param bootstrap the bundle to serve until the first fetch succeeds, or {@code null} for none */
+    public BundleEndpoint(String trustDomain, URI uri, SpiffeBundle bootstrap, Dependency dependency, HttpClient http,
+                          Duration refreshInterval, Clock clock, Runnable onChange) {
+        if (bootstrap != null) {
+            current.set(bootstrap);
+        }
         this.trustDomain = trustDomain;
         this.uri = uri;
         this.dependency = dependency;

@@ -95,6 +95,13 @@ class IssuersEndToEndTest extends GatewayTestBase {
     }
 
     @Test
+    void aTrustDomainFederatedOverHttpsSpiffeIsTrustedFromTheBundleItsSvidAuthenticatedEndpointServes() {
+        // umbrella's workload has an SVID of CA 2, which only the endpoint's bundle (not the bootstrap file) names.
+        TlsClient.Response r = client(fixture.umbrellaApi).get("/api/umbrella/status", Map.of());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
     void aDeclaredSubjectMappingBindsAClientIdToItsWorkload() {
         assertThat(call(fixture.token("checkout-client").issuer(PARTNER_ISSUER).sign()).status()).isEqualTo(200);
         TlsClient.Response unmapped = call(fixture.token("someone-else").issuer(PARTNER_ISSUER).sign());

@@ -48,6 +48,14 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.trust-domains[4].name", () -> "hooli.test");
         r.add("tollgate.trust-domains[4].tenant", () -> "hooli");
         r.add("tollgate.trust-domains[4].bundle-endpoint", () -> "http://127.0.0.1:" + f.idp.port() + "/hooli/bundle");
+        // umbrella.test federates over https_spiffe: bootstrap bundle file, then its endpoint (SVID-authenticated).
+        r.add("tollgate.trust-domains[5].name", () -> "umbrella.test");
+        r.add("tollgate.trust-domains[5].tenant", () -> "umbrella");
+        r.add("tollgate.trust-domains[5].bundle-file", () -> f.path("umbrella-bootstrap.pem").toString());
+        r.add("tollgate.trust-domains[5].bundle-endpoint",
+                () -> "https://127.0.0.1:" + f.umbrellaBundleEndpoint.port() + "/bundle");
+        r.add("tollgate.trust-domains[5].bundle-endpoint-profile", () -> "https_spiffe");
+        r.add("tollgate.trust-domains[5].endpoint-spiffe-id", () -> GatewayFixture.UMBRELLA_ENDPOINT);
         r.add("tollgate.admin.port", () -> "0");
         r.add("tollgate.issuers.test.issuer", () -> GatewayFixture.ISSUER);
         r.add("tollgate.issuers.test.jwks-file", () -> f.path("jwks.json").toString());
@@ -162,6 +170,10 @@ public abstract class AbstractGatewayTest {
         r.add(routes + "[10].uri", () -> upstream);
         r.add(routes + "[10].predicates[0]", () -> "Path=/api/hooli/**");
         r.add(routes + "[10].filters[0]", () -> "Tollgate=hooli, mtls");
+        r.add(routes + "[11].id", () -> "umbrella-api");
+        r.add(routes + "[11].uri", () -> upstream);
+        r.add(routes + "[11].predicates[0]", () -> "Path=/api/umbrella/**");
+        r.add(routes + "[11].filters[0]", () -> "Tollgate=umbrella, mtls");
     }
 
     public static final String KUBERNETES_ISSUER = "https://kubernetes.default.svc.test";
@@ -177,7 +189,7 @@ public abstract class AbstractGatewayTest {
     public static final String DPOP_ORIGIN = "https://api.tollgate.test";
 
     /** The next free route index after the shared routes. */
-    protected static final int FIRST_OWN_ROUTE = 11;
+    protected static final int FIRST_OWN_ROUTE = 12;
 
     @BeforeEach
     void attachRecorder() {

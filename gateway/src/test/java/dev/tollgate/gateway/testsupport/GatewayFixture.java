@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.testsupport;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import reactor.netty.DisposableServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -32,6 +33,8 @@ public final class GatewayFixture {
     public static final String INVOICER = "spiffe://globex.test/ns/billing/sa/invoicer";
     public static final String INITECH_API = "spiffe://initech.test/ns/app/sa/api";
     public static final String HOOLI_API = "spiffe://hooli.test/ns/app/sa/api";
+    public static final String UMBRELLA_API = "spiffe://umbrella.test/ns/app/sa/api";
+    public static final String UMBRELLA_ENDPOINT = "spiffe://umbrella.test/spire/server";
     public static final String OPERATOR = "spiffe://ops.test/ns/ops/sa/operator";
     public static final String VIEWER = "spiffe://ops.test/ns/ops/sa/viewer";
 
@@ -51,6 +54,12 @@ public final class GatewayFixture {
     /** hooli.test's CA is published only through its SPIFFE bundle endpoint ({@code /hooli/bundle}). */
     public final Certificates.Issued hooliCa;
     public final Certificates.Issued hooliApi;
+    /**
+     * umbrella.test federates over the https_spiffe profile: the bootstrap bundle holds CA 1, which issued the bundle
+     * endpoint's SVID; the endpoint's bundle adds CA 2, which issued {@link #umbrellaApi}.
+     */
+    public final Certificates.Issued umbrellaApi;
+    public final DisposableServer umbrellaBundleEndpoint;
     public final Certificates.Issued operator;
     public final Certificates.Issued viewer;
     public final ECKey issuerKey;
@@ -89,6 +98,14 @@ public final class GatewayFixture {
             initechApi = Certificates.issue(initechCa, Certificates.svid(INITECH_API));
             hooliCa = Certificates.selfSigned(Certificates.ca("hooli.test CA").uri("spiffe://hooli.test"));
             hooliApi = Certificates.issue(hooliCa, Certificates.svid(HOOLI_API));
+            Certificates.Issued umbrellaCa = Certificates.selfSigned(Certificates.ca("umbrella.test CA")
+                    .uri("spiffe://umbrella.test"));
+            Certificates.Issued umbrellaCa2 = Certificates.selfSigned(Certificates.ca("umbrella.test CA 2")
+                    .uri("spiffe://umbrella.test"));
+            Certificates.writePem(path("umbrella-bootstrap.pem"), umbrellaCa.certificate());
+            umbrellaApi = Certificates.issue(umbrellaCa2, Certificates.svid(UMBRELLA_API));
+            umbrellaBundleEndpoint = spiffeBundleEndpoint(Certificates.issue(umbrellaCa,
+                    Certificates.svid(UMBRELLA_ENDPOINT)), umbrellaCa, umbrellaCa2);
             opsCa = Certificates.selfSigned(Certificates.ca("ops.test CA").uri("spiffe://ops.test"));
             Certificates.writePem(path("ops-bundle.pem"), opsCa.certificate());
             operator = Certificates.issue(opsCa, Certificates.svid(OPERATOR));
@@ -111,6 +128,23 @@ public final class GatewayFixture {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An https_spiffe bundle endpoint on loopback: presents {@code svid}, serves a bundle of {@code cas}. */
+    private static DisposableServer spiffeBundleEndpoint(Certificates.Issued svid, Certificates.Issued... cas)
+            throws Exception {
+        StringBuilder keys = new StringBuilder();
+        for (Certificates.Issued ca : cas) {
+            keys.append(keys.isEmpty() ? "" : ",").append(new ECKey.Builder(ECKey.parse(ca.certificate()))
+                    .keyUse(new com.nimbusds.jose.jwk.KeyUse("x509-svid")).build().toJSONString());
+        }
+        String bundle = "{\"keys\":[" + keys + "],\"spiffe_sequence\":1}";
+        var tls = io.netty.handler.ssl.SslContextBuilder.forServer(svid.key(), svid.certificate()).build();
+        return reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .secure(spec -> spec.sslContext(tls))
+                .route(r -> r.get("/bundle", (req, res) -> res.header("content-type", "application/json")
+                        .sendString(reactor.core.publisher.Mono.just(bundle))))
+                .bindNow();
     }
 
     /** The remote issuers' normal keys: key A for {@code rotating}, the test issuer's key for {@code flaky}. */
@@ -175,6 +209,21 @@ public final class GatewayFixture {
                     principal: { prefix: "spiffe://hooli.test/" }
                     action: [GET]
                     resource: "/api/hooli/**"
+                """);
+        Files.createDirectories(path("policies/umbrella"));
+        Files.writeString(path("policies/umbrella/tenant.yaml"), """
+                tenant: umbrella
+                trust-domains: [umbrella.test]
+                resources: [/api/umbrella/]
+                """);
+        Files.writeString(path("policies/umbrella/api.yaml"), """
+                tenant: umbrella
+                rules:
+                  - id: api-reads
+                    effect: permit
+                    principal: { prefix: "spiffe://umbrella.test/" }
+                    action: [GET]
+                    resource: "/api/umbrella/**"
                 """);
         Files.writeString(path("policies/acme/tenant.yaml"), """
                 tenant: acme
