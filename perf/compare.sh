@@ -7,6 +7,7 @@
 #   perf/compare.sh                 # 3 repetitions, 8 s warm-up + 15 s measured per run
 #   REPS=5 WARM=10 MEASURE=20 perf/compare.sh
 #   ROWS='bearer|dpop' WARM=60 perf/compare.sh   # a subset of rows; a slow machine needs a longer JIT warm-up
+#   THREADS=1 ROWS=dpop REPS=1 perf/compare.sh    # also the gateway's CPU per request by thread (where it goes)
 #
 # Everything binds to 127.0.0.1. The gateway is pinned to core 0 (one Netty worker, ActiveProcessorCount=1, fixed
 # heap); wrk, nginx (1 worker), HAProxy (the TLS client shim that presents the client certificate for every gateway
@@ -132,6 +133,36 @@ LUA
 DPOP_TOKEN=$(cat "$RUN/dpop-token.jwt")
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# THREADS=1: also where the gateway's CPU goes, per thread name (digits folded: reactor-http-epoll-N), in µs/req.
+thread_ticks() {
+  python3 - "$1" <<'PY'
+import os, re, sys
+pid = sys.argv[1]
+for tid in os.listdir(f"/proc/{pid}/task"):
+    try:
+        stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+    except OSError:
+        continue
+    name = stat[stat.index("(") + 1:stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2:].split()
+    print(f"{tid}\t{re.sub(r'[0-9]+', 'N', name)}\t{int(fields[11]) + int(fields[12])}")
+PY
+}
+thread_report() {  # before-file after-file requests
+  python3 - "$1" "$2" "$3" "$TICKS" <<'PY'
+import sys, collections
+before, after, reqs, ticks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def read(f):
+    return {l.split("\t")[0]: (l.split("\t")[1], int(l.split("\t")[2])) for l in open(f) if l.strip()}
+b, a = read(before), read(after)
+groups = collections.Counter()
+for tid, (name, t) in a.items():
+    groups[name] += t - b.get(tid, (name, 0))[1]
+total = sum(groups.values())
+for name, t in groups.most_common(8):
+    print(f"      {name:28s} {t * 1e6 / ticks / max(reqs, 1):8.1f} us/req  {100.0 * t / max(total, 1):5.1f}%")
+PY
+}
 # nginx does its work in its worker process(es), children of the master we started.
 nginx_ticks() {
   local sum; sum=$(cpu_ticks "$NGINX_PID")
@@ -188,11 +219,13 @@ run_one() {
       "${warm_args[@]}" >/dev/null
   local g0=0 n0 h0
   [[ -n "$gw" ]] && g0=$(cpu_ticks "$gw")
+  [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-before.tsv"
   n0=$(nginx_ticks); h0=$(cpu_ticks "$HAPROXY_PID")
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
       -H "Authorization: Bearer $TOKEN" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
   local g1=0 n1 h1
   [[ -n "$gw" ]] && g1=$(cpu_ticks "$gw")
+  [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-after.tsv"
   n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
   [[ -n "$gw" ]] && { kill "$gw"; wait "$gw" 2>/dev/null || true; }
   python3 - "$RAW" "$name" "$rep" "$RUN/wrk.out" $((g1-g0)) $((n1-n0)) $((h1-h0)) "$TICKS" "$mode" <<'PY'
@@ -215,6 +248,10 @@ with open(raw, "a") as f:
 print(f"  {name:34s} rep {rep}: {rps:9.0f} req/s  p50 {lat(50):6.2f} ms  p99 {lat(99):6.2f} ms  "
       f"gateway {gw:7.1f} us/req  errors {errors}{'  ' + sock.group(0) if sock else ''}")
 PY
+  if [[ -n "$gw" && "${THREADS:-0}" == 1 ]]; then
+    thread_report "$RUN/threads-before.tsv" "$RUN/threads-after.tsv" \
+        "$(grep -oE '[0-9]+ requests in' "$RUN/wrk.out" | cut -d' ' -f1)" | tee -a "$RUN/threads.txt"
+  fi
 }
 
 echo "runs: $REPS repetitions x ${#CONFIGS[@]} configurations, ${WARM}s warm-up + ${MEASURE}s each, $CONNECTIONS connections"

@@ -5,7 +5,7 @@ public interface DecisionSink {
 
     void write(DecisionEvent event, String json);
 
-    /** The writer found the queue empty: a good moment to flush buffers. */
+    /** The writer wrote a batch: a good moment to flush buffers. */
     default void flush() {
     }
 }

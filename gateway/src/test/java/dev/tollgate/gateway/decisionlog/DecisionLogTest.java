@@ -41,6 +41,30 @@ class DecisionLogTest {
     }
 
     @Test
+    void eventsAreWrittenInBatchesAndClosingWritesWhatIsQueued() {
+        List<String> ids = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        DecisionSink sink = new DecisionSink() {
+            @Override
+            public void write(DecisionEvent event, String json) {
+                ids.add(event.decisionId());
+            }
+
+            @Override
+            public void flush() {
+                flushes.incrementAndGet();
+            }
+        };
+        try (DecisionLog log = new DecisionLog(4096, List.of(sink))) {
+            for (int i = 0; i < 1000; i++) {
+                log.record(event("e" + i));
+            }
+        }
+        assertThat(ids).hasSize(1000).startsWith("e0", "e1").endsWith("e999");
+        assertThat(flushes.get()).as("one write per batch, not per event").isLessThan(100);
+    }
+
+    @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch first = new CountDownLatch(1);
