@@ -51,6 +51,7 @@ import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.http.client.HttpClient;
 
 /** Wires Tollgate's parts: trust, tokens, policy, the route filter and the TLS listener. */
@@ -196,10 +197,10 @@ public class TollgateConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RedisAccess redisAccess(TollgateProperties properties) {
+    RedisAccess redisAccess(TollgateProperties properties, LoopResources eventLoops) {
         TollgateProperties.Redis redis = properties.redis();
         return redis.uri() == null || redis.uri().isBlank() ? null
-                : new RedisAccess(redis.uri(), redis.commandTimeout(), redis.reconnectMaxDelay());
+                : new RedisAccess(redis.uri(), redis.commandTimeout(), redis.reconnectMaxDelay(), eventLoops);
     }
 
     @Bean(destroyMethod = "close")

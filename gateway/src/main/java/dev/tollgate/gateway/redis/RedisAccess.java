@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 /**
@@ -53,10 +54,22 @@ public final class RedisAccess implements AutoCloseable {
      *                          repeat every second. Jittered, so a fleet of gateways does not reconnect in step.
      */
     public RedisAccess(String uri, Duration commandTimeout, Duration reconnectMaxDelay) {
+        this(uri, commandTimeout, reconnectMaxDelay, null);
+    }
+
+    /**
+     * @param eventLoops the gateway's event loops, for Redis connections to run on (so a command issued while serving
+     *                   a request completes on the request's thread), or {@code null} for Lettuce's own threads
+     */
+    public RedisAccess(String uri, Duration commandTimeout, Duration reconnectMaxDelay, LoopResources eventLoops) {
         this.uri = RedisURI.create(uri);
-        this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.equalJitter(Duration.ZERO, reconnectMaxDelay, 1, TimeUnit.MILLISECONDS))
-                .build();
+        ClientResources.Builder builder = ClientResources.builder()
+                .reconnectDelay(Delay.equalJitter(Duration.ZERO, reconnectMaxDelay, 1, TimeUnit.MILLISECONDS));
+        SharedEventLoops shared = eventLoops == null ? null : SharedEventLoops.of(eventLoops);
+        if (shared != null) {
+            builder.eventLoopGroupProvider(shared);
+        }
+        this.resources = builder.build();
         this.client = RedisClient.create(resources);
         this.connectTimeout = commandTimeout.multipliedBy(3);
         client.setOptions(ClientOptions.builder()

@@ -56,6 +56,26 @@ class RedisReconnectTest {
         }
     }
 
+    @Test
+    void onTheGatewaysEventLoopsACommandCompletesOnTheLoopThatServesTheRequest() {
+        reactor.netty.resources.LoopResources loops = reactor.netty.resources.LoopResources.create("test-io", 1, true);
+        RedisAccess access = new RedisAccess(dev.tollgate.gateway.testsupport.TestRedis.uri(), Duration.ofSeconds(1),
+                CAP, loops);
+        try {
+            access.start(pubSub -> { });
+            assertThat(within(Duration.ofSeconds(10), access::connected)).isTrue();
+            // Issued from the loop (as a request would be), answered on it: no Lettuce thread in between.
+            String thread = reactor.core.publisher.Mono.defer(() -> access.reactive().flatMap(r -> r.ping()))
+                    .subscribeOn(reactor.core.scheduler.Schedulers.fromExecutor(loops.onServer(true).next()))
+                    .map(pong -> Thread.currentThread().getName())
+                    .block(Duration.ofSeconds(5));
+            assertThat(thread).startsWith("test-io");
+        } finally {
+            access.close();
+            loops.disposeLater().block(Duration.ofSeconds(5));
+        }
+    }
+
     private static boolean within(Duration limit, BooleanSupplier condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
