@@ -51,12 +51,7 @@ final class ClaimMapping {
     }
 
     private static String jwtSvid(IssuerSettings s, JWTClaimsSet claims) {
-        SpiffeId id;
-        try {
-            id = SpiffeId.parse(claims.getSubject());
-        } catch (RuntimeException e) {
-            throw new TokenRejectedException("token.jwt-svid.subject", "a JWT-SVID's subject must be a SPIFFE ID");
-        }
+        SpiffeId id = spiffeId(claims.getSubject(), "token.jwt-svid.subject", "a JWT-SVID's subject must be a SPIFFE ID");
         if (!id.trustDomain().equals(s.trustDomain())) {
             throw new TokenRejectedException("token.jwt-svid.trust-domain",
                     "the JWT-SVID's subject is not in the issuer's trust domain");
@@ -69,17 +64,21 @@ final class ClaimMapping {
         if (principal == null || !principal.regionMatches(true, 0, "spiffe:", 0, "spiffe:".length())) {
             return principal;
         }
-        SpiffeId id;
-        try {
-            id = SpiffeId.parse(principal);
-        } catch (RuntimeException e) {
-            throw new TokenRejectedException("token.principal", "the token's principal is not a valid SPIFFE ID");
-        }
+        SpiffeId id = spiffeId(principal, "token.principal", "the token's principal is not a valid SPIFFE ID");
         if (!s.trustDomains().contains(id.trustDomain())) {
             throw new TokenRejectedException("token.principal.trust-domain",
                     "the issuer may not vouch for SPIFFE IDs of this trust domain");
         }
         return id.toString();
+    }
+
+    /** {@code value} as a SPIFFE ID, or a rejection with {@code reason}. */
+    private static SpiffeId spiffeId(String value, String reason, String description) {
+        try {
+            return SpiffeId.parse(value);
+        } catch (RuntimeException e) {
+            throw new TokenRejectedException(reason, description);
+        }
     }
 
     private static String kubernetes(IssuerSettings s, JWTClaimsSet claims, Map<String, String> attributes) {
@@ -104,12 +103,8 @@ final class ClaimMapping {
         if (s.trustDomain() == null) {
             return subject;
         }
-        try {
-            return SpiffeId.parse("spiffe://" + s.trustDomain() + "/ns/" + namespace + "/sa/" + account).toString();
-        } catch (RuntimeException e) {
-            throw new TokenRejectedException("token.kubernetes", "the namespace or service account is not a valid"
-                    + " SPIFFE path segment");
-        }
+        return spiffeId("spiffe://" + s.trustDomain() + "/ns/" + namespace + "/sa/" + account, "token.kubernetes",
+                "the namespace or service account is not a valid SPIFFE path segment").toString();
     }
 
     private static String string(Object value) {
