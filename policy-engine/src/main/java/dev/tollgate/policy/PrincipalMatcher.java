@@ -1,11 +1,13 @@
 package dev.tollgate.policy;
 
-import java.util.regex.Pattern;
+import java.util.List;
 
 /**
  * Which principals a rule speaks about: {@code exact}, {@code prefix}, or a SPIFFE-ID {@code pattern} where {@code *}
  * is one path segment and a trailing {@code **} any rest ({@code spiffe://acme.demo/ns/&#42;/sa/checkout}); any of
  * them scoped to one token {@code issuer} ({@link Issued}), which is how principals that are not SPIFFE IDs are named.
+ * SPIFFE values are checked with {@link SpiffeId}'s rules when the policy loads: a matcher that could never match a
+ * valid workload ID (an uppercase trust domain, a {@code %2F}, the trust domain's own ID) is a load error.
  */
 public sealed interface PrincipalMatcher {
 
@@ -32,7 +34,14 @@ public sealed interface PrincipalMatcher {
         }
     }
 
+    /** One principal. A SPIFFE ID here must be a valid workload ID (checked at load). */
     record Exact(String id) implements PrincipalMatcher {
+        public Exact {
+            if (SpiffeId.looksLikeSpiffe(id)) {
+                SpiffeId.workload(id);
+            }
+        }
+
         @Override
         public boolean matches(Principal principal) {
             return id.equals(principal.id());
@@ -44,7 +53,18 @@ public sealed interface PrincipalMatcher {
         }
     }
 
+    /**
+     * Principals whose ID starts with {@code prefix}. A SPIFFE prefix must end its trust domain with {@code /}
+     * ({@code spiffe://acme} would also match {@code spiffe://acme-evil/...}) and use only what a SPIFFE ID may contain,
+     * so that it can match something.
+     */
     record Prefix(String prefix) implements PrincipalMatcher {
+        public Prefix {
+            if (SpiffeId.looksLikeSpiffe(prefix)) {
+                checkSpiffePrefix(prefix);
+            }
+        }
+
         @Override
         public boolean matches(Principal principal) {
             return principal.id().startsWith(prefix);
@@ -52,48 +72,96 @@ public sealed interface PrincipalMatcher {
 
         @Override
         public String trustDomain() {
-            String td = trustDomainOf(prefix);
-            // "spiffe://acme" would also match "spiffe://acme-evil/...": only a prefix that ends the trust domain pins it.
-            return td != null && prefix.length() > "spiffe://".length() + td.length() ? td : null;
+            return trustDomainOf(prefix);
+        }
+
+        private static void checkSpiffePrefix(String prefix) {
+            if (!prefix.startsWith(SpiffeId.SCHEME)) {
+                throw new IllegalArgumentException("a SPIFFE prefix must start with spiffe:// (lowercase)");
+            }
+            String rest = prefix.substring(SpiffeId.SCHEME.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("a SPIFFE prefix must end its trust domain with '/' ('" + prefix
+                        + "' would also match other trust domains); use '" + prefix + "/' or a pattern");
+            }
+            SpiffeId.checkTrustDomain(rest.substring(0, slash));
+            String[] segments = rest.substring(slash + 1).split("/", -1);
+            for (int i = 0; i < segments.length; i++) {
+                // The last part may be a partial segment, or empty when the prefix ends with '/'.
+                if (i < segments.length - 1 || !segments[i].isEmpty()) {
+                    SpiffeId.checkSegment(segments[i]);
+                }
+            }
         }
     }
 
-    record SpiffePattern(String pattern, Pattern regex) implements PrincipalMatcher {
+    /**
+     * A SPIFFE ID pattern: literal segments, {@code *} for exactly one segment, and a final {@code **} for any rest,
+     * including none ({@code spiffe://acme.test/ns/prod/**} is {@code /ns/prod} and everything below it). The trust
+     * domain is always literal. It matches valid workload IDs only, segment by segment, with the rules of
+     * {@link SpiffeId}: {@code spiffe://acme.test/**} is exactly the set of acme.test's workloads.
+     */
+    record SpiffePattern(String pattern, String trustDomain, List<String> segments) implements PrincipalMatcher {
+
         static SpiffePattern of(String pattern) {
-            if (!pattern.startsWith("spiffe://")) {
+            if (pattern == null || !pattern.startsWith(SpiffeId.SCHEME)) {
                 throw new IllegalArgumentException("a principal pattern must be a SPIFFE ID pattern (spiffe://...)");
             }
-            StringBuilder re = new StringBuilder();
-            String[] parts = pattern.split("/", -1);
-            for (int i = 0; i < parts.length; i++) {
-                if (i > 0) {
-                    re.append('/');
-                }
-                String part = parts[i];
-                if (part.equals("**") && i == parts.length - 1) {
-                    re.append(".+");
-                } else if (part.equals("*")) {
-                    if (i <= 2) {
-                        throw new IllegalArgumentException("a principal pattern cannot wildcard the trust domain");
+            String rest = pattern.substring(SpiffeId.SCHEME.length());
+            int slash = rest.indexOf('/');
+            String trustDomain = slash < 0 ? rest : rest.substring(0, slash);
+            if (trustDomain.contains("*")) {
+                throw new IllegalArgumentException("a principal pattern cannot wildcard the trust domain");
+            }
+            SpiffeId.checkTrustDomain(trustDomain);
+            if (slash < 0) {
+                throw new IllegalArgumentException("pattern '" + pattern + "' names the trust domain itself, which is"
+                        + " never a workload; '" + pattern + "/**' names all its workloads");
+            }
+            List<String> segments = List.of(rest.substring(slash + 1).split("/", -1));
+            for (int i = 0; i < segments.size(); i++) {
+                String s = segments.get(i);
+                if (s.equals("**")) {
+                    if (i != segments.size() - 1) {
+                        throw new IllegalArgumentException("'**' may only be the last segment of a principal pattern");
                     }
-                    re.append("[^/]+");
-                } else if (part.contains("*")) {
-                    throw new IllegalArgumentException("'*' must be a whole path segment, '**' only the last one");
-                } else {
-                    re.append(Pattern.quote(part));
+                } else if (!s.equals("*")) {
+                    if (s.contains("*")) {
+                        throw new IllegalArgumentException("'*' must be a whole path segment, '**' only the last one");
+                    }
+                    SpiffeId.checkSegment(s);
                 }
             }
-            return new SpiffePattern(pattern, Pattern.compile(re.toString()));
+            return new SpiffePattern(pattern, trustDomain, segments);
         }
 
         @Override
         public boolean matches(Principal principal) {
-            return regex.matcher(principal.id()).matches();
+            SpiffeId id = workloadOrNull(principal.id());
+            return id != null && matches(id);
+        }
+
+        boolean matches(SpiffeId id) {
+            if (!trustDomain.equals(id.trustDomain())) {
+                return false;
+            }
+            List<String> actual = id.segments();
+            for (int i = 0; i < segments.size(); i++) {
+                String s = segments.get(i);
+                if (s.equals("**")) {
+                    return true;
+                }
+                if (i >= actual.size() || !(s.equals("*") || s.equals(actual.get(i)))) {
+                    return false;
+                }
+            }
+            return actual.size() == segments.size();
         }
 
         @Override
-        public String trustDomain() {
-            return trustDomainOf(pattern);
+        public String toString() {
+            return pattern;
         }
     }
 
@@ -114,13 +182,28 @@ public sealed interface PrincipalMatcher {
         }
     }
 
+    /**
+     * The trust domain a SPIFFE ID, prefix or pattern pins: the text between {@code spiffe://} and the first
+     * {@code /}, or {@code null} when there is no such complete trust domain.
+     */
     static String trustDomainOf(String spiffe) {
-        if (spiffe == null || !spiffe.startsWith("spiffe://")) {
+        if (spiffe == null || !spiffe.startsWith(SpiffeId.SCHEME)) {
             return null;
         }
-        String rest = spiffe.substring("spiffe://".length());
+        String rest = spiffe.substring(SpiffeId.SCHEME.length());
         int slash = rest.indexOf('/');
-        String td = slash < 0 ? rest : rest.substring(0, slash);
-        return td.isEmpty() ? null : td;
+        return slash <= 0 ? null : rest.substring(0, slash);
+    }
+
+    /** The principal's ID as a workload SPIFFE ID, or {@code null} when it is not one. */
+    static SpiffeId workloadOrNull(String id) {
+        if (id == null || !id.startsWith(SpiffeId.SCHEME)) {
+            return null;
+        }
+        try {
+            return SpiffeId.workload(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -58,6 +58,13 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         long start = System.nanoTime();
         Instant now = request.time();
         Principal principal = request.principal();
+        String malformed = malformedIdentity(principal.id());
+        if (malformed != null) {
+            // Whoever built this request let through an identity no pattern can reason about; never let it reach
+            // the rules, where it could miss a forbid pattern and still meet a permit that names no principal.
+            return new Decision(false, List.of(), List.of(new EvaluationError("principal", malformed)), revision,
+                    System.nanoTime() - start, null, Set.of());
+        }
         boolean owned = owns(principal);
         Set<String> permits = new TreeSet<>();
         Set<String> forbids = new TreeSet<>();
@@ -97,6 +104,24 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         boolean allowed = forbids.isEmpty() && !permits.isEmpty() && !(errorsDeny && !errors.isEmpty());
         List<String> deciding = List.copyOf(allowed ? permits : forbids);
         return new Decision(allowed, deciding, errors, revision, System.nanoTime() - start, validUntil, reads);
+    }
+
+    /**
+     * Why {@code id} cannot be a principal, or {@code null}: it is missing, or it claims to be a SPIFFE ID
+     * ({@code spiffe:} in any case) without being a valid workload ID.
+     */
+    static String malformedIdentity(String id) {
+        if (id == null || id.isEmpty()) {
+            return "principal has no identity";
+        }
+        if (SpiffeId.looksLikeSpiffe(id)) {
+            try {
+                SpiffeId.workload(id);
+            } catch (IllegalArgumentException e) {
+                return "principal is not a valid workload SPIFFE ID: " + e.getMessage();
+            }
+        }
+        return null;
     }
 
     private static Instant nextChange(Rule rule, Instant now) {

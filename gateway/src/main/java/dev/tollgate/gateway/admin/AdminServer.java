@@ -1,9 +1,10 @@
 package dev.tollgate.gateway.admin;
 
+import dev.tollgate.gateway.identity.SvidIdentity;
 import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.decisionlog.DecisionIds;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
-import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.policy.SpiffeId;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.gateway.problem.Json;
 import dev.tollgate.gateway.revocation.Revocation;
@@ -294,7 +295,7 @@ public final class AdminServer implements SmartLifecycle {
         if (peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) {
             return null;
         }
-        SpiffeId id = SpiffeId.fromCertificate(leaf);
+        SpiffeId id = SvidIdentity.of(leaf);
         TrustDomains.TrustDomain domain = trustDomains.get().get(id.trustDomain());
         return new Principal(id.toString(), id.trustDomain(), domain == null ? null : domain.tenant(), null,
                 Map.of(), Set.of(CredentialKind.MTLS));

@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.admin;
 
-import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.policy.SpiffeId;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.policy.AccessRequest;
 import dev.tollgate.policy.CredentialKind;
@@ -45,10 +45,13 @@ final class AuthZenRequests {
         }
         String id = subject.get("id").asString();
         String trustDomain = null;
-        try {
-            trustDomain = SpiffeId.parse(id).trustDomain();
-        } catch (IllegalArgumentException notSpiffe) {
-            // a non-SPIFFE subject: its tenant must be given
+        if (SpiffeId.looksLikeSpiffe(id)) {
+            // A subject that says spiffe: must be a workload's ID, as on every other way in (issue 12).
+            try {
+                trustDomain = SpiffeId.workload(id).trustDomain();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("subject.id is not a workload's SPIFFE ID: " + e.getMessage());
+            }
         }
         JsonNode sp = subject.path("properties");
         String subjectTenant = sp.hasNonNull("tenant") ? sp.get("tenant").asString()

@@ -8,6 +8,11 @@ public final class BearerChallenge {
     private BearerChallenge() {
     }
 
+    /** A challenge without an error: the request carried no credentials (RFC 6750 3.1). */
+    public static String of() {
+        return "Bearer realm=\"" + REALM + "\"";
+    }
+
     /** {@code error} is {@code invalid_token} or {@code invalid_request}. */
     public static String of(String error, String description) {
         return "Bearer realm=\"" + REALM + "\", error=\"" + error + "\", error_description=\""

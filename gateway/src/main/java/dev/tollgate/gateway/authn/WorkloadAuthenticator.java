@@ -1,11 +1,12 @@
 package dev.tollgate.gateway.authn;
 
+import dev.tollgate.gateway.identity.SvidIdentity;
 import dev.tollgate.gateway.dpop.DPoPChallenges;
 import dev.tollgate.gateway.dpop.DPoPMode;
 import dev.tollgate.gateway.dpop.DPoPProof;
 import dev.tollgate.gateway.dpop.DPoPProofVerifier;
 import dev.tollgate.gateway.dpop.DPoPReplayGuard;
-import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.policy.SpiffeId;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.gateway.problem.RejectionKind;
 import dev.tollgate.gateway.problem.RequestRejectedException;
@@ -13,7 +14,7 @@ import dev.tollgate.gateway.route.CredentialRequirement;
 import dev.tollgate.gateway.route.RouteSecurity;
 import dev.tollgate.gateway.token.IssuerKeysUnavailableException;
 import dev.tollgate.gateway.token.IssuerSettings;
-import dev.tollgate.gateway.token.Sha256;
+import dev.tollgate.gateway.crypto.Sha256;
 import dev.tollgate.gateway.token.UnknownKeyException;
 import dev.tollgate.gateway.token.TokenRejectedException;
 import dev.tollgate.gateway.token.TokenVerifier;
@@ -97,13 +98,16 @@ public final class WorkloadAuthenticator implements Authenticator {
         SpiffeId peerId = null;
         if (peer != null) {
             // The handshake validated the chain; here we only read the identity it carries.
-            peerId = SpiffeId.fromCertificate(peer);
+            peerId = SvidIdentity.of(peer);
         } else if (requires.mtls()) {
-            throw unauthenticated(route, "mtls.missing", "a client certificate (X.509-SVID) is required");
+            String description = "a client certificate (X.509-SVID) is required";
+            throw request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
+                    ? unauthenticated(route, "mtls.missing", description)
+                    : noCredentials(route, "mtls.missing", description);
         }
         Credential credential = credential(request, route);
         if (credential == null && (requires.token() || route.dpop() == DPoPMode.REQUIRED)) {
-            throw unauthenticated(route, "token.missing", "a workload token is required");
+            throw noCredentials(route, "token.missing", "a workload token is required");
         }
         Instant now = clock.instant();
         VerifiedToken token = null;
@@ -120,9 +124,7 @@ public final class WorkloadAuthenticator implements Authenticator {
                 }
                 throw unauthenticated(route, e.reason(), e.getMessage());
             } catch (TokenRejectedException e) {
-                throw e.malformedRequest()
-                        ? RequestRejectedException.unauthenticated(RejectionKind.BAD_REQUEST, e.reason(),
-                                e.getMessage(), BearerChallenge.of("invalid_request", e.getMessage()))
+                throw e.malformedRequest() ? badRequest(route, e.reason(), e.getMessage())
                         : unauthenticated(route, e.reason(), e.getMessage());
             }
         }
@@ -216,7 +218,7 @@ public final class WorkloadAuthenticator implements Authenticator {
         Principal principal = new Principal(id, trustDomain, tenant, token == null ? null : token.issuer(), claims,
                 proven);
         Instant expiry = token == null ? null : token.expiresAt();
-        return new Authentication(principal, token == null ? null : token.tokenHash(),
+        return new Authentication(principal, token == null ? null : token.tokenId(),
                 token == null ? null : token.jti(), token == null ? null : token.cnfJkt(), x5t, expiry);
     }
 
@@ -230,7 +232,7 @@ public final class WorkloadAuthenticator implements Authenticator {
 
     private static String trustDomainOf(String id) {
         try {
-            return SpiffeId.parse(id).trustDomain();
+            return SpiffeId.workload(id).trustDomain();
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -246,11 +248,11 @@ public final class WorkloadAuthenticator implements Authenticator {
             return null;
         }
         if (values.size() > 1) {
-            throw badRequest("token.multiple", "exactly one Authorization header is allowed");
+            throw badRequest(route, "token.multiple", "exactly one Authorization header is allowed");
         }
         String value = values.get(0);
         if (value.length() > maxTokenBytes + 7) {
-            throw badRequest("token.too-large", "the Authorization header is too large");
+            throw badRequest(route, "token.too-large", "the Authorization header is too large");
         }
         boolean bearer = value.regionMatches(true, 0, "Bearer ", 0, 7);
         boolean dpop = !bearer && value.regionMatches(true, 0, "DPoP ", 0, 5);
@@ -263,7 +265,7 @@ public final class WorkloadAuthenticator implements Authenticator {
         }
         String token = value.substring(bearer ? 7 : 5).trim();
         if (token.isEmpty() || token.indexOf(' ') >= 0) {
-            throw badRequest("token.malformed-header", "malformed Authorization header");
+            throw badRequest(route, "token.malformed-header", "malformed Authorization header");
         }
         return new Credential(token, dpop);
     }
@@ -289,19 +291,34 @@ public final class WorkloadAuthenticator implements Authenticator {
      * accepted proof algorithms) unless it is disabled.
      */
     private RequestRejectedException unauthenticated(RouteSecurity route, String code, String description) {
-        List<String> challenges = new ArrayList<>(2);
-        if (route.dpop() != DPoPMode.REQUIRED) {
-            challenges.add(BearerChallenge.of("invalid_token", description));
-        }
-        if (route.dpop().accepted()) {
-            challenges.add(proofs.challenges().challenge("invalid_token", description));
-        }
-        return RequestRejectedException.unauthenticated(RejectionKind.UNAUTHENTICATED, code, description, challenges,
-                Map.of());
+        return RequestRejectedException.unauthenticated(RejectionKind.UNAUTHENTICATED, code, description,
+                challenges(route, "invalid_token", description), Map.of());
     }
 
-    private static RequestRejectedException badRequest(String code, String description) {
+    /**
+     * 401 for a request that carried no credentials at all: the challenges name the schemes and no {@code error}
+     * (RFC 6750 3.1: "If the request lacks any authentication information ... SHOULD NOT include an error code").
+     */
+    private RequestRejectedException noCredentials(RouteSecurity route, String code, String description) {
+        return RequestRejectedException.unauthenticated(RejectionKind.UNAUTHENTICATED, code, description,
+                challenges(route, null, description), Map.of());
+    }
+
+    /** 400 {@code invalid_request}, challenging with the schemes the route accepts (a DPoP-only route: DPoP only). */
+    private RequestRejectedException badRequest(RouteSecurity route, String code, String description) {
         return RequestRejectedException.unauthenticated(RejectionKind.BAD_REQUEST, code, description,
-                BearerChallenge.of("invalid_request", description));
+                challenges(route, "invalid_request", description), Map.of());
+    }
+
+    private List<String> challenges(RouteSecurity route, String error, String description) {
+        List<String> challenges = new ArrayList<>(2);
+        if (route.dpop() != DPoPMode.REQUIRED) {
+            challenges.add(error == null ? BearerChallenge.of() : BearerChallenge.of(error, description));
+        }
+        if (route.dpop().accepted()) {
+            challenges.add(error == null ? proofs.challenges().challenge()
+                    : proofs.challenges().challenge(error, description));
+        }
+        return challenges;
     }
 }

@@ -84,7 +84,7 @@ public class AuthorizationService {
      */
     private FallbackTaken checkRevocation(RouteSecurity route, Authentication a, String method) {
         Principal p = a.principal();
-        RevocationCheck check = revocations.check(p.id(), p.tenant(), a.tokenHash(), a.jti(), a.jkt());
+        RevocationCheck check = revocations.check(p.id(), p.tenant(), a.tokenId(), a.jti(), a.jkt());
         if (!check.revoked() && !route.tenant().equals(p.tenant())) {
             check = revocations.check(null, route.tenant(), null, null, null);
         }

@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.authz;
 
-import dev.tollgate.gateway.token.Sha256;
+import dev.tollgate.gateway.crypto.Sha256;
 
 /**
  * What a cached decision is about: tenant, policy revision, principal, action and resource. The principal is its whole

@@ -2,6 +2,9 @@ package dev.tollgate.gateway.config;
 
 import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.gateway.decisionlog.FileDecisionSink;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +15,22 @@ class DecisionLogConfiguration {
     @Bean(destroyMethod = "close")
     DecisionLog decisionLog(TollgateProperties properties) {
         TollgateProperties.DecisionLogSettings settings = properties.decisionLog();
-        return new DecisionLog(settings.capacity(), List.of(new FileDecisionSink(settings.path())));
+        return new DecisionLog(settings.capacity(), DecisionLog.Overflow.parse(settings.overflow()),
+                List.of(new FileDecisionSink(settings.path())));
+    }
+
+    /** Dropped and refused events are metrics whichever overflow mode is chosen; free room is a gauge. */
+    @Bean
+    MeterBinder decisionLogMeters(DecisionLog decisionLog) {
+        return registry -> {
+            FunctionCounter.builder("tollgate.decision_log.dropped", decisionLog, DecisionLog::droppedCount)
+                    .description("Decision events dropped because the log was full (overflow: drop)")
+                    .register(registry);
+            FunctionCounter.builder("tollgate.decision_log.refused", decisionLog, DecisionLog::refusedCount)
+                    .description("Requests answered 503 because the log was full (overflow: refuse)")
+                    .register(registry);
+            Gauge.builder("tollgate.decision_log.free", decisionLog, DecisionLog::freeCapacity)
+                    .description("Room left in the decision log's queue").register(registry);
+        };
     }
 }

@@ -28,7 +28,7 @@ import dev.tollgate.gateway.dpop.RedisReplayStore;
 import dev.tollgate.gateway.dpop.ReplayStore;
 import dev.tollgate.gateway.identity.BundleEndpoint;
 import dev.tollgate.gateway.identity.BundleEndpointProfile;
-import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.policy.SpiffeId;
 import dev.tollgate.gateway.identity.LocalBundle;
 import dev.tollgate.gateway.identity.SpiffeTrustManager;
 import dev.tollgate.gateway.identity.TrustBundleSource;
@@ -79,7 +79,7 @@ public class TollgateConfiguration {
             } else {
                 BundleEndpointProfile profile = BundleEndpointProfile.parse(td.bundleEndpointProfile());
                 HttpClient client = profile.client(remoteKeysClient(),
-                        td.endpointSpiffeId() == null ? null : SpiffeId.parse(td.endpointSpiffeId()), bundles);
+                        td.endpointSpiffeId() == null ? null : SpiffeId.workload(td.endpointSpiffeId()), bundles);
                 BundleEndpoint endpoint = new BundleEndpoint(name, td.bundleEndpoint(),
                         td.bundleFile() == null ? null : new LocalBundle(td.bundleFile()).current(),
                         dependencies.dependency("bundle:" + name), client, td.refreshInterval(), clock,
@@ -89,7 +89,7 @@ public class TollgateConfiguration {
             }
         });
         properties.trustDomains().stream().filter(td -> td.endpointSpiffeId() != null).forEach(td -> {
-            String endpointDomain = SpiffeId.parse(td.endpointSpiffeId()).trustDomain();
+            String endpointDomain = SpiffeId.workload(td.endpointSpiffeId()).trustDomain();
             if (bundles.source(endpointDomain) == null) {
                 throw new IllegalStateException("trust domain " + td.name() + ": endpoint-spiffe-id is in trust"
                         + " domain " + endpointDomain + ", which is not configured under tollgate.trust-domains");
@@ -133,7 +133,8 @@ public class TollgateConfiguration {
                 }
             }
             IssuerKeys k = new IssuerKeys(settings, dependencies.dependency("issuer:" + name), http, bundle);
-            // First load before serving: a gateway that cannot verify tokens yet must not accept traffic.
+            // First load before serving: a local key file that cannot be used stops the start (start() throws); a
+            // remote source that is down leaves the issuer without keys and readiness DOWN until it answers.
             k.start().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
             keys.add(k);
         });
@@ -257,10 +258,14 @@ public class TollgateConfiguration {
     TollgateGatewayFilterFactory tollgateGatewayFilterFactory(Authenticator authenticator,
                                                               AuthorizationService authorization,
                                                               DecisionLog decisionLog, Clock clock,
-                                                              MeterRegistry meters, DPoPNonces nonces) {
+                                                              DecisionMetrics metrics, DPoPNonces nonces) {
         return new TollgateGatewayFilterFactory(
-                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock,
-                        new DecisionMetrics(meters), nonces));
+                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock, metrics, nonces));
+    }
+
+    @Bean
+    DecisionMetrics decisionMetrics(MeterRegistry meters) {
+        return new DecisionMetrics(meters);
     }
 
     @Bean
@@ -277,12 +282,12 @@ public class TollgateConfiguration {
 
     @Bean
     DependenciesHealthIndicator tollgateHealthIndicator(DependencyRegistry dependencies,
-                                                        RevocationStore revocations) {
-        return new DependenciesHealthIndicator(dependencies, revocations);
+                                                        RevocationStore revocations, List<IssuerKeys> issuerKeys) {
+        return new DependenciesHealthIndicator(dependencies, revocations, issuerKeys);
     }
 
     @Bean
-    RouteGuard routeGuard() {
-        return new RouteGuard();
+    RouteGuard routeGuard(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
+        return new RouteGuard(decisionLog, metrics, clock);
     }
 }

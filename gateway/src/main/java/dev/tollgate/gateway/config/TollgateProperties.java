@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import dev.tollgate.fallback.DependencySettings;
 import dev.tollgate.gateway.redis.RedisAccess;
 import dev.tollgate.gateway.identity.BundleEndpointProfile;
-import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.policy.SpiffeId;
+import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.gateway.token.IssuerSettings;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         issuers = issuers == null ? Map.of() : Map.copyOf(issuers);
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         policies = policies == null ? new Policies(null, null) : policies;
-        decisionLog = decisionLog == null ? new DecisionLogSettings(null, null) : decisionLog;
+        decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
         redis = redis == null ? new Redis(null, null, null, null) : redis;
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
@@ -44,7 +45,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      * @param algorithms          accepted proof algorithms (default ES256, EdDSA, ES384, RS256, PS256)
      * @param proofMaxAge         how old a proof may be (default 60s); its {@code jti} is remembered this long plus
      *                            twice the skew
-     * @param clockSkew           tolerance for client clocks (default 5s)
+     * @param clockSkew           tolerance for client clocks (default 10s: the OpenID FAPI 2.0 conformance suite sends proofs 8s ahead)
      * @param maxJtiLength        longest {@code jti} accepted (default 128)
      * @param externalUri         origin clients address when Tollgate is behind a trusted proxy ({@code htu} is
      *                            checked against it)
@@ -107,7 +108,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                     throw new IllegalArgumentException("trust domain " + name + ": bundle-endpoint-profile"
                             + " https_spiffe needs an https bundle-endpoint and its endpoint-spiffe-id");
                 }
-                SpiffeId endpoint = SpiffeId.parse(endpointSpiffeId);
+                SpiffeId endpoint = SpiffeId.workload(endpointSpiffeId);
                 if (endpoint.trustDomain().equals(name) && bundleFile == null) {
                     throw new IllegalArgumentException("trust domain " + name + ": an https_spiffe endpoint of the"
                             + " trust domain itself needs a bundle-file to authenticate its first fetch");
@@ -136,10 +137,14 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      * @param path     JSON-lines file, or {@code -} for standard output
      * @param capacity events buffered between request threads and the writer
      */
-    public record DecisionLogSettings(String path, Integer capacity) {
+    public record DecisionLogSettings(String path, Integer capacity, String overflow) {
         public DecisionLogSettings {
             path = path == null ? "logs/decisions.jsonl" : path;
             capacity = capacity == null ? 65_536 : capacity;
+            if (capacity < 1) {
+                throw new IllegalArgumentException("tollgate.decision-log.capacity must be at least 1");
+            }
+            overflow = DecisionLog.Overflow.parse(overflow).name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

@@ -8,14 +8,16 @@ import java.util.List;
  * references (token hash, jti, DPoP key thumbprint, certificate thumbprint), never raw.
  *
  * @param effect       {@code ALLOW}, {@code DENY} or {@code ERROR}
+ * @param status       the HTTP status the caller got: for an allowed request, the upstream's final status (or the
+ *                     gateway's 502/504); {@code null} when the caller went away before an answer
  * @param reason       stable code of what decided ({@code policy.permit}, {@code token.expired}, {@code tenant.mismatch})
  * @param failureMode  the failure mode taken when a dependency was down ({@code null} when none)
  * @param cache        where the decision came from: {@code L1}, {@code L2}, {@code MISS}, or {@code null} when no policy ran
  * @param errors       policy conditions that failed to evaluate ({@code rule-id: message}); their rules did not apply
  */
 public record DecisionEvent(String decisionId, Instant time, String route, String tenant, String principal,
-                            String trustDomain, String method, String path, String effect, int status, String reason,
-                            List<String> decidingRules, String revision, List<String> credentials, String tokenHash,
+                            String trustDomain, String method, String path, String effect, Integer status, String reason,
+                            List<String> decidingRules, String revision, List<String> credentials, String tokenId,
                             String jti, String jkt, String x5t, String failureMode, boolean degraded, String cache,
                             List<String> errors, long latencyMicros) {
 }

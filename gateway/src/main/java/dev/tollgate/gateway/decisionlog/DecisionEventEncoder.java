@@ -23,12 +23,14 @@ public final class DecisionEventEncoder {
             g.writeStringProperty("method", e.method());
             g.writeStringProperty("path", e.path());
             g.writeStringProperty("effect", e.effect());
-            g.writeNumberProperty("status", e.status());
+            if (e.status() != null) {
+                g.writeNumberProperty("status", e.status());
+            }
             g.writeStringProperty("reason", e.reason());
             writeList(g, "deciding_rules", e.decidingRules());
             g.writeStringProperty("revision", e.revision());
             writeList(g, "credentials", e.credentials());
-            g.writeStringProperty("token_sha256", e.tokenHash());
+            g.writeStringProperty("token_id", e.tokenId());
             g.writeStringProperty("jti", e.jti());
             g.writeStringProperty("jkt", e.jkt());
             g.writeStringProperty("x5t_s256", e.x5t());

@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit trail: one event per request. {@link #record} never blocks a request thread: events go into a bounded
- * queue drained by one writer thread that encodes and writes them. If the queue is ever full the event is counted as
- * dropped (a metric and a warning) rather than stalling the event loop; size the queue so that never happens.
+ * queue drained by one writer thread that encodes and writes them. What happens when the queue is full is the
+ * operator's choice ({@link Overflow}): {@code drop} counts the event as dropped and serves the request; {@code refuse}
+ * lets an enforcing route {@link #reserve() reserve} room for its event before it decides, and answer 503 when there is
+ * none, so that no request is served without its line. Either way the count is a metric.
  * <p>
  * The writer wakes every {@link #BATCH_INTERVAL} (sooner when the queue fills past a quarter) and writes what has
  * gathered in one go. Waking it for every event cost a thread hand-off, a context switch and a write per request —
@@ -27,7 +29,31 @@ public final class DecisionLog implements AutoCloseable {
     /** How long an event may wait to be written with the ones after it. */
     static final Duration BATCH_INTERVAL = Duration.ofMillis(20);
 
+    /** What a full queue means for requests. */
+    public enum Overflow {
+        /** Serve the request; its event is dropped and counted. */
+        DROP,
+        /** Answer 503 on enforcing routes until the log has drained; counted as refused. */
+        REFUSE;
+
+        public static Overflow parse(String value) {
+            if (value == null || value.isBlank()) {
+                return DROP;
+            }
+            try {
+                return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tollgate.decision-log.overflow must be drop or refuse, not '"
+                        + value + "'");
+            }
+        }
+    }
+
     private final BlockingQueue<DecisionEvent> queue;
+    private final Overflow overflow;
+    /** Room left: queue slots not taken by a queued event nor reserved by a request still being decided. */
+    private final java.util.concurrent.atomic.AtomicInteger free;
+    private final AtomicLong refused = new AtomicLong();
     private final int urgentRemaining;
     private final List<DecisionSink> sinks = new CopyOnWriteArrayList<>();
     private final DecisionEventEncoder encoder = new DecisionEventEncoder();
@@ -37,7 +63,13 @@ public final class DecisionLog implements AutoCloseable {
     private volatile boolean running = true;
 
     public DecisionLog(int capacity, List<DecisionSink> sinks) {
+        this(capacity, Overflow.DROP, sinks);
+    }
+
+    public DecisionLog(int capacity, Overflow overflow, List<DecisionSink> sinks) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.overflow = overflow;
+        this.free = new java.util.concurrent.atomic.AtomicInteger(capacity);
         this.urgentRemaining = Math.max(1, capacity * 3 / 4);
         this.sinks.addAll(sinks);
         this.writer = new Thread(this::drain, "tollgate-decision-log");
@@ -45,16 +77,69 @@ public final class DecisionLog implements AutoCloseable {
         this.writer.start();
     }
 
-    /** Queues an event; never blocks. */
-    public void record(DecisionEvent event) {
-        if (queue.offer(event)) {
-            recorded.incrementAndGet();
-            if (queue.remainingCapacity() < urgentRemaining) {
-                LockSupport.unpark(writer);
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    /**
+     * Reserves room for one event, to be filled by {@link #recordReserved}; {@code false} when the log is full. Every
+     * reservation must be filled exactly once.
+     */
+    public boolean reserve() {
+        while (true) {
+            int f = free.get();
+            if (f <= 0) {
+                return false;
             }
-        } else if (dropped.incrementAndGet() % 1000 == 1) {
+            if (free.compareAndSet(f, f - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Queues an event into room reserved for it; never blocks. */
+    public void recordReserved(DecisionEvent event) {
+        if (!queue.offer(event)) {
+            free.incrementAndGet(); // cannot happen while reservations are honoured; never lose the slot
+            countDropped();
+            return;
+        }
+        recorded.incrementAndGet();
+        if (free.get() < urgentRemaining) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** Queues an event if there is room, else counts it dropped; never blocks. */
+    public boolean record(DecisionEvent event) {
+        if (!reserve()) {
+            countDropped();
+            return false;
+        }
+        recordReserved(event);
+        return true;
+    }
+
+    /** Counts a request refused because the log was full ({@link Overflow#REFUSE}). */
+    public void refused() {
+        if (refused.incrementAndGet() % 1000 == 1) {
+            log.warn("decision log full: {} requests refused so far (decision-log.overflow: refuse)", refused.get());
+        }
+    }
+
+    private void countDropped() {
+        if (dropped.incrementAndGet() % 1000 == 1) {
             log.warn("decision log queue full: {} events dropped so far", dropped.get());
         }
+    }
+
+    public long refusedCount() {
+        return refused.get();
+    }
+
+    /** Room left for events. */
+    public int freeCapacity() {
+        return free.get();
     }
 
     public void addSink(DecisionSink sink) {
@@ -80,6 +165,7 @@ public final class DecisionLog implements AutoCloseable {
             queue.drainTo(batch);
             for (DecisionEvent event : batch) {
                 write(event);
+                free.incrementAndGet();
             }
             if (!batch.isEmpty()) {
                 sinks.forEach(DecisionSink::flush);

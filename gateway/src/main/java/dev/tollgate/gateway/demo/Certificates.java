@@ -23,7 +23,11 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -60,6 +64,9 @@ public final class Certificates {
         int keyUsage = KeyUsage.digitalSignature;
         Instant notBefore = Instant.now().minusSeconds(60);
         Instant notAfter = Instant.now().plus(Duration.ofDays(30));
+        final List<KeyPurposeId> extendedKeyUsage = new ArrayList<>();
+        Integer pathLength;
+        String permittedUriHost;
 
         public Spec subject(String dn) {
             this.subject = dn;
@@ -89,6 +96,24 @@ public final class Certificates {
         /** BouncyCastle {@link KeyUsage} bits. */
         public Spec keyUsage(int bits) {
             this.keyUsage = bits;
+            return this;
+        }
+
+        /** An extended key usage extension with these purposes (none: no extension, as SPIFFE allows). */
+        public Spec extendedKeyUsage(KeyPurposeId... purposes) {
+            extendedKeyUsage.addAll(List.of(purposes));
+            return this;
+        }
+
+        /** For a CA: at most this many intermediates below it (basic constraints pathLenConstraint). */
+        public Spec pathLength(int length) {
+            this.pathLength = length;
+            return this;
+        }
+
+        /** For a CA: name constraints permitting only URIs of this host (a trust domain). */
+        public Spec permittedUriHost(String host) {
+            this.permittedUriHost = host;
             return this;
         }
 
@@ -135,7 +160,17 @@ public final class Certificates {
                     new BigInteger(127, new SecureRandom()), Date.from(spec.notBefore), Date.from(spec.notAfter),
                     new X500Name(spec.subject), key.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(spec.ca));
+            b.addExtension(Extension.basicConstraints, true, spec.ca && spec.pathLength != null
+                    ? new BasicConstraints(spec.pathLength) : new BasicConstraints(spec.ca));
+            if (!spec.extendedKeyUsage.isEmpty()) {
+                b.addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(spec.extendedKeyUsage.toArray(KeyPurposeId[]::new)));
+            }
+            if (spec.permittedUriHost != null) {
+                b.addExtension(Extension.nameConstraints, true, new NameConstraints(new GeneralSubtree[] {
+                    new GeneralSubtree(new GeneralName(GeneralName.uniformResourceIdentifier, spec.permittedUriHost))},
+                        null));
+            }
             b.addExtension(Extension.keyUsage, true, new KeyUsage(spec.keyUsage));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key.getPublic()));
             if (issuerCert != null) {

@@ -6,9 +6,9 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.gateway.crypto.CompactJws;
 import dev.tollgate.gateway.crypto.JwsVerifiers;
-import dev.tollgate.gateway.token.Sha256;
+import dev.tollgate.gateway.crypto.Sha256;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
@@ -88,23 +88,25 @@ public final class DPoPProofVerifier {
         if (compact.length() > settings.maxProofBytes()) {
             throw challenges.invalidProof("dpop.too-large", "the DPoP proof is too large");
         }
-        SignedJWT jwt;
+        CompactJws jws;
+        JWSHeader header;
         JWTClaimsSet claims;
         try {
-            jwt = SignedJWT.parse(compact.trim());
-            claims = jwt.getJWTClaimsSet();
+            // Strict: one proof has one spelling (RFC 7515 section 2), and no duplicate members.
+            jws = CompactJws.parse(compact);
+            if (jws.hasHeader("crit")) {
+                throw challenges.invalidProof("dpop.crit", "the DPoP proof has critical headers that are not understood");
+            }
+            header = JWSHeader.parse(jws.header(), jws.encodedHeader());
+            claims = JWTClaimsSet.parse(jws.payload());
         } catch (ParseException | IllegalArgumentException e) {
             throw challenges.invalidProof("dpop.malformed", "the DPoP proof is not a well-formed signed JWT");
         }
-        JWSHeader header = jwt.getHeader();
         if (!DPOP_JWT.equals(header.getType())) {
             throw challenges.invalidProof("dpop.typ", "the DPoP proof's typ must be dpop+jwt");
         }
         if (!algorithms.contains(header.getAlgorithm())) {
             throw challenges.invalidProof("dpop.algorithm", "the DPoP proof's algorithm is not accepted");
-        }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            throw challenges.invalidProof("dpop.crit", "the DPoP proof has critical headers that are not understood");
         }
         JWK jwk = header.getJWK();
         if (jwk == null) {
@@ -121,7 +123,8 @@ public final class DPoPProofVerifier {
         String jkt;
         try {
             jkt = jwk.computeThumbprint().toString();
-            if (!jwt.verify(verifiers.verifier(header.getAlgorithm(), jwk, jkt))) {
+            if (!verifiers.verifier(header.getAlgorithm(), jwk, jkt).verify(header, jws.signingInputBytes(),
+                    jws.signature())) {
                 throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
             }
         } catch (JOSEException e) {

@@ -29,7 +29,7 @@ public record DPoPSettings(List<String> algorithms, Duration proofMaxAge, Durati
     public DPoPSettings {
         algorithms = algorithms == null || algorithms.isEmpty() ? DEFAULT_ALGORITHMS : List.copyOf(algorithms);
         proofMaxAge = proofMaxAge == null ? Duration.ofSeconds(60) : proofMaxAge;
-        clockSkew = clockSkew == null ? Duration.ofSeconds(5) : clockSkew;
+        clockSkew = clockSkew == null ? Duration.ofSeconds(10) : clockSkew;
         maxProofBytes = maxProofBytes <= 0 ? 4096 : maxProofBytes;
         maxJtiLength = maxJtiLength <= 0 ? 128 : maxJtiLength;
         nonceLifetime = nonceLifetime == null ? Duration.ofMinutes(5) : nonceLifetime;

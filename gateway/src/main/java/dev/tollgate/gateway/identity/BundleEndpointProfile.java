@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.identity;
 
+import dev.tollgate.policy.SpiffeId;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.identity;
 
+import dev.tollgate.policy.SpiffeId;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
@@ -23,7 +24,7 @@ final class SpiffeEndpointTrustManager extends SvidTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         SpiffeId presented;
         try {
-            presented = trustDomains.get().verify(chain);
+            presented = trustDomains.get().verify(chain, TrustDomains.Purpose.SERVER);
         } catch (SvidRejectedException e) {
             throw e.asCertificateException();
         }

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.identity;
 
+import dev.tollgate.policy.SpiffeId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +51,44 @@ public final class TrustDomains {
         return domains.values().stream().flatMap(d -> d.authorities().stream()).toArray(X509Certificate[]::new);
     }
 
-    /**
-     * Validates a client chain as an X.509-SVID: leaf not a CA, digitalSignature set and keyCertSign/cRLSign not,
-     * exactly one valid SPIFFE ID, a known trust domain, and a PKIX path to that trust domain's bundle only.
-     */
+    /** What the certificate is presented for: its extended key usage, when it has one, must allow it. */
+    public enum Purpose {
+        CLIENT("1.3.6.1.5.5.7.3.2", "clientAuth"), SERVER("1.3.6.1.5.5.7.3.1", "serverAuth");
+
+        private final String oid;
+        private final String label;
+
+        Purpose(String oid, String label) {
+            this.oid = oid;
+            this.label = label;
+        }
+    }
+
+    /** The most certificates a peer may present; more is refused before any path is built. */
+    static final int MAX_PRESENTED = 10;
+    private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+    /** Validates a client's chain ({@link #verify(X509Certificate[], Purpose)} for {@link Purpose#CLIENT}). */
     public SpiffeId verify(X509Certificate[] chain) {
+        return verify(chain, Purpose.CLIENT);
+    }
+
+    /**
+     * Validates a presented chain as an X.509-SVID: leaf not a CA, digitalSignature set and keyCertSign/cRLSign not,
+     * an extended key usage (if present) that allows {@code purpose}, exactly one workload SPIFFE ID, a known trust
+     * domain, and a PKIX path from the leaf to that trust domain's bundle only.
+     * <p>
+     * The path is built from the presented set, as RFC 8446 §4.4.2 asks servers to tolerate: certificates after the
+     * leaf may come in any order, repeat, or include ones that play no part. Each refusal says what failed (expired,
+     * bad signature, no path, path length, name constraints) with the {@link CertificateFailure} the peer is told.
+     */
+    public SpiffeId verify(X509Certificate[] chain, Purpose purpose) {
         if (chain == null || chain.length == 0) {
             throw new SvidRejectedException("svid.missing", "no client certificate");
+        }
+        if (chain.length > MAX_PRESENTED) {
+            throw new SvidRejectedException("svid.chain-too-long", "more than " + MAX_PRESENTED
+                    + " certificates presented");
         }
         X509Certificate leaf = chain[0];
         if (leaf.getBasicConstraints() >= 0) {
@@ -68,27 +101,48 @@ public final class TrustDomains {
         if (usage.length > 6 && (usage[5] || usage[6])) {
             throw new SvidRejectedException("svid.key-usage", "an X.509-SVID leaf must not have keyCertSign or cRLSign");
         }
+        checkExtendedKeyUsage(leaf, purpose);
         SpiffeId id;
         try {
-            id = SpiffeId.fromCertificate(leaf);
+            id = SvidIdentity.of(leaf);
         } catch (IllegalArgumentException e) {
             throw new SvidRejectedException("svid.spiffe-id", e.getMessage());
         }
         TrustDomain domain = domains.get(id.trustDomain());
         if (domain == null) {
-            throw new SvidRejectedException("svid.trust-domain", "trust domain is not configured");
+            throw new SvidRejectedException("svid.trust-domain", "trust domain " + id.trustDomain()
+                    + " is not configured", CertificateFailure.UNKNOWN_CA);
         }
+        Set<TrustAnchor> anchors = new HashSet<>();
+        domain.authorities().forEach(ca -> anchors.add(new TrustAnchor(ca, null)));
+        List<X509Certificate> path = CertificatePaths.fromPresented(chain, domain.authorities());
         try {
-            Set<TrustAnchor> anchors = new HashSet<>();
-            domain.authorities().forEach(ca -> anchors.add(new TrustAnchor(ca, null)));
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            CertPathValidator.getInstance("PKIX").validate(cf.generateCertPath(Arrays.asList(chain)), params);
+            CertPathValidator.getInstance("PKIX").validate(cf.generateCertPath(path), params);
+        } catch (CertPathValidatorException e) {
+            throw CertificatePaths.rejection(e, id.trustDomain());
         } catch (GeneralSecurityException e) {
-            throw new SvidRejectedException("svid.chain", "certificate does not chain to the trust domain's bundle");
+            throw new SvidRejectedException("svid.chain", "the chain could not be validated: " + e.getMessage(),
+                    CertificateFailure.UNKNOWN_CA);
         }
         return id;
+    }
+
+    private static void checkExtendedKeyUsage(X509Certificate leaf, Purpose purpose) {
+        List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            throw new SvidRejectedException("svid.extended-key-usage", "unreadable extended key usage",
+                    CertificateFailure.PURPOSE);
+        }
+        // Absent: any use (X509-SVID 4.4 recommends but does not require it). Present: it must allow this one.
+        if (eku != null && !eku.contains(purpose.oid) && !eku.contains(ANY_EXTENDED_KEY_USAGE)) {
+            throw new SvidRejectedException("svid.extended-key-usage", "the extended key usage does not allow "
+                    + purpose.label, CertificateFailure.PURPOSE);
+        }
     }
 
     @SuppressWarnings("unchecked")

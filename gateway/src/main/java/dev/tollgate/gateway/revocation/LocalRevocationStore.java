@@ -33,8 +33,8 @@ public final class LocalRevocationStore implements RevocationStore {
     }
 
     @Override
-    public RevocationCheck check(String principal, String tenant, String tokenHash, String jti, String jkt) {
-        return RevocationStore.check(view, 0, principal, tenant, tokenHash, jti, jkt);
+    public RevocationCheck check(String principal, String tenant, String tokenId, String jti, String jkt) {
+        return RevocationStore.check(view, 0, principal, tenant, tokenId, jti, jkt);
     }
 
     @Override

@@ -200,8 +200,8 @@ public final class RedisRevocationStore implements RevocationStore {
     }
 
     @Override
-    public RevocationCheck check(String principal, String tenant, String tokenHash, String jti, String jkt) {
-        return RevocationStore.check(view, staleMillis(), principal, tenant, tokenHash, jti, jkt);
+    public RevocationCheck check(String principal, String tenant, String tokenId, String jti, String jkt) {
+        return RevocationStore.check(view, staleMillis(), principal, tenant, tokenId, jti, jkt);
     }
 
     /** 0 while the view is confirmed current (connected, polled within two intervals); else its age. */

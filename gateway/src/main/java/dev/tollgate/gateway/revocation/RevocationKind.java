@@ -6,7 +6,11 @@ import java.util.Locale;
 public enum RevocationKind {
     /** A workload identity (SPIFFE ID or token principal): every credential it holds stops working. */
     PRINCIPAL,
-    /** One token, by the hex SHA-256 of its compact form (the decision log's {@code token_sha256}). */
+    /**
+     * One token, by its id: the hex SHA-256 of its signing input {@code header.payload} (the decision log's
+     * {@code token_id}). Not of the compact form, which an attacker can re-spell (another valid ECDSA signature for the
+     * same input) without changing what the token says.
+     */
     TOKEN,
     /** One token, by its {@code jti}. */
     JTI,

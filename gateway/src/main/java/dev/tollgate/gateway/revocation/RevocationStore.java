@@ -23,7 +23,7 @@ public interface RevocationStore extends AutoCloseable {
      * Checks a request's identifiers against the in-memory view; {@code null} values are skipped.
      * Cheap: a few hash lookups.
      */
-    RevocationCheck check(String principal, String tenant, String tokenHash, String jti, String jkt);
+    RevocationCheck check(String principal, String tenant, String tokenId, String jti, String jkt);
 
     /** Runs when the view changes (another instance revoked something), so caches can drop what they hold. */
     void onChange(java.util.function.Consumer<Revocation> listener);
@@ -33,12 +33,12 @@ public interface RevocationStore extends AutoCloseable {
 
     /** The view as a map of key to revocation, for implementations sharing the lookup logic. */
     static RevocationCheck check(Map<String, Revocation> view, long staleMillis, String principal, String tenant,
-                                 String tokenHash, String jti, String jkt) {
+                                 String tokenId, String jti, String jkt) {
         String[] keys = {
             principal == null ? null : Revocation.key(RevocationKind.PRINCIPAL, principal),
             tenant == null ? null : Revocation.key(RevocationKind.TENANT_OFFBOARDED, tenant),
             tenant == null ? null : Revocation.key(RevocationKind.TENANT_SUSPENDED, tenant),
-            tokenHash == null ? null : Revocation.key(RevocationKind.TOKEN, tokenHash),
+            tokenId == null ? null : Revocation.key(RevocationKind.TOKEN, tokenId),
             jti == null ? null : Revocation.key(RevocationKind.JTI, jti),
             jkt == null ? null : Revocation.key(RevocationKind.JKT, jkt)};
         for (String key : keys) {

@@ -1,9 +1,14 @@
 package dev.tollgate.gateway.route;
 
+import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.decisionlog.DecisionIds;
+import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.gateway.forward.IdentityHeaders;
+import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
+import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -11,6 +16,7 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -18,6 +24,9 @@ import reactor.core.publisher.Mono;
  * Fail closed on routes that forgot the {@code Tollgate} filter: a route is proxied only if it went through
  * enforcement, or its metadata says {@code tollgate-public: true} explicitly. Also removes forged identity headers on
  * public routes, so no upstream ever sees an {@code X-Tollgate-*} header Tollgate did not set.
+ * <p>
+ * Like enforcement, it leaves one decision-log line for each request it answers: a refused unprotected route
+ * ({@code route.unprotected}), and a public one ({@code route.public}, with the upstream's status).
  */
 public class RouteGuard implements GlobalFilter, Ordered {
 
@@ -25,21 +34,48 @@ public class RouteGuard implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(RouteGuard.class);
 
+    private final DecisionLog decisionLog;
+    private final DecisionMetrics metrics;
+    private final Clock clock;
+
+    public RouteGuard(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
+        this.decisionLog = decisionLog;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         if (exchange.getAttribute(TollgateFilter.ENFORCED_ATTR) != null) {
             return chain.filter(exchange);
         }
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        String routeId = route == null ? null : route.getId();
+        String id = DecisionIds.next();
+        long start = System.nanoTime();
         if (route != null && Boolean.parseBoolean(String.valueOf(route.getMetadata().get(PUBLIC_METADATA)))) {
             return chain.filter(exchange.mutate()
-                    .request(r -> r.headers(IdentityHeaders::removeForged)).build());
+                    .request(r -> r.headers(IdentityHeaders::removeForged)).build())
+                    .doFinally(signal -> {
+                        var status = exchange.getResponse().getStatusCode();
+                        record(exchange, id, routeId, "ALLOW", status == null ? null : status.value(), "route.public",
+                                start);
+                    });
         }
-        String id = DecisionIds.next();
         log.error("route {} has no Tollgate filter and is not marked {}: refusing (decision {})",
-                route == null ? "?" : route.getId(), PUBLIC_METADATA, id);
+                routeId == null ? "?" : routeId, PUBLIC_METADATA, id);
+        record(exchange, id, routeId, "DENY", 403, "route.unprotected", start);
         return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.forbidden("route.unprotected",
-                "this route is not configured for access", java.util.List.of()), id);
+                "this route is not configured for access", List.of()), id);
+    }
+
+    private void record(ServerWebExchange exchange, String id, String routeId, String effect, Integer status,
+                        String reason, long start) {
+        ServerHttpRequest request = exchange.getRequest();
+        metrics.record(routeId, effect, reason, false);
+        decisionLog.record(new DecisionEvent(id, clock.instant(), routeId, null, null, null,
+                request.getMethod().name(), request.getPath().value(), effect, status, reason, List.of(), null,
+                List.of(), null, null, null, null, null, false, null, List.of(), (System.nanoTime() - start) / 1000));
     }
 
     /** After every route filter (which default to small orders), before the routing filters proxy the request. */

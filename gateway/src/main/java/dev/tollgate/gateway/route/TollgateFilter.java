@@ -29,6 +29,7 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * One route's enforcement, in the order of DESIGN.md: authenticate and bind → tenant → authorize → record → forward.
@@ -64,6 +65,15 @@ public final class TollgateFilter implements GatewayFilter {
         String decisionId = DecisionIds.next();
         exchange.getAttributes().put(ENFORCED_ATTR, decisionId);
         Trace trace = new Trace(decisionId, start, routeId(exchange));
+        trace.reserved = c.decisionLog().reserve();
+        if (!trace.reserved && c.decisionLog().overflow() == DecisionLog.Overflow.REFUSE) {
+            // No room for this request's line: with overflow: refuse, no request is served without its evidence.
+            c.decisionLog().refused();
+            c.metrics().record(trace.routeId, "ERROR", "decision-log.full", false);
+            return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.unavailable(
+                    "decision-log.full", "the decision log cannot take more events now; try again shortly",
+                    java.time.Duration.ofSeconds(1)), decisionId);
+        }
         return c.authenticator().authenticate(exchange, route)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("authenticator completed empty")))
                 .flatMap(authentication -> {
@@ -83,7 +93,28 @@ public final class TollgateFilter implements GatewayFilter {
                 .onErrorResume(e -> Mono.just(Optional.of(asRejection(e, trace))))
                 .flatMap(rejection -> rejection.isPresent()
                         ? reject(exchange, trace, rejection.get())
-                        : forward(exchange, chain, trace));
+                        : forward(exchange, chain, trace))
+                // Exactly one line per request: an allowed one once the upstream's answer is known, and one for a
+                // request whose caller went away before any decision was recorded.
+                .doFinally(signal -> {
+                    if (trace.recorded) {
+                        return;
+                    }
+                    if (trace.allowed) {
+                        record(exchange, trace, "ALLOW", finalStatus(exchange, signal), "policy.permit");
+                    } else {
+                        record(exchange, trace, "ERROR", null, "request.cancelled");
+                    }
+                });
+    }
+
+    /** The status the caller got, or {@code null} when it went away before the answer began. */
+    private static Integer finalStatus(ServerWebExchange exchange, SignalType signal) {
+        if (signal == SignalType.CANCEL && !exchange.getResponse().isCommitted()) {
+            return null;
+        }
+        var status = exchange.getResponse().getStatusCode();
+        return status == null ? null : status.value();
     }
 
     private void checkTenant(Principal principal) {
@@ -106,7 +137,7 @@ public final class TollgateFilter implements GatewayFilter {
             // RFC 9449 section 8.2: a fresh nonce on success spares the client a use_dpop_nonce round trip later.
             exchange.getResponse().getHeaders().set(DPoPNonces.HEADER, c.nonces().current());
         }
-        record(exchange, trace, "ALLOW", 200, "policy.permit");
+        trace.allowed = true;
         return chain.filter(exchange.mutate().request(request).build())
                 .onErrorResume(e -> upstreamFailed(exchange, trace, e));
     }
@@ -137,7 +168,8 @@ public final class TollgateFilter implements GatewayFilter {
         return RequestRejectedException.internal();
     }
 
-    private void record(ServerWebExchange exchange, Trace t, String effect, int status, String reason) {
+    private void record(ServerWebExchange exchange, Trace t, String effect, Integer status, String reason) {
+        t.recorded = true;
         ServerHttpRequest request = exchange.getRequest();
         Authentication a = t.authentication != null ? t.authentication
                 : exchange.getAttribute(Authenticator.IDENTIFIED_ATTR);
@@ -151,17 +183,22 @@ public final class TollgateFilter implements GatewayFilter {
         List<String> rules = d != null ? d.decidingRules()
                 : t.rejection != null ? t.rejection.decidingRules() : List.of();
         c.metrics().record(t.routeId, effect, reason, degraded);
-        c.decisionLog().record(new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
+        DecisionEvent event = new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
                 p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
                 request.getPath().value(), effect, status, reason, rules,
                 d == null ? null : d.revision(),
                 p == null ? List.of() : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList(),
-                a == null ? null : a.tokenHash(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
+                a == null ? null : a.tokenId(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
                 a == null ? null : a.x5t(),
                 failureMode, degraded,
                 t.authorization == null ? null : t.authorization.cache(),
                 t.authorization == null ? List.of() : t.authorization.errors(),
-                (System.nanoTime() - t.startNanos) / 1000));
+                (System.nanoTime() - t.startNanos) / 1000);
+        if (t.reserved) {
+            c.decisionLog().recordReserved(event);
+        } else {
+            c.decisionLog().record(event);
+        }
     }
 
     private static String joined(String first, String second) {
@@ -181,6 +218,11 @@ public final class TollgateFilter implements GatewayFilter {
         Authentication authentication;
         Authorization authorization;
         RequestRejectedException rejection;
+        /** Room for this request's event was reserved in the decision log. */
+        boolean reserved;
+        /** Allowed: its event is recorded when the upstream has answered. */
+        boolean allowed;
+        boolean recorded;
 
         Trace(String decisionId, long startNanos, String routeId) {
             this.decisionId = decisionId;

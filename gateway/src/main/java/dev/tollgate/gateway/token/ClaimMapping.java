@@ -1,7 +1,7 @@
 package dev.tollgate.gateway.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.tollgate.gateway.identity.SpiffeId;
+import dev.tollgate.policy.SpiffeId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -75,7 +75,7 @@ final class ClaimMapping {
     /** {@code value} as a SPIFFE ID, or a rejection with {@code reason}. */
     private static SpiffeId spiffeId(String value, String reason, String description) {
         try {
-            return SpiffeId.parse(value);
+            return SpiffeId.workload(value);
         } catch (RuntimeException e) {
             throw new TokenRejectedException(reason, description);
         }

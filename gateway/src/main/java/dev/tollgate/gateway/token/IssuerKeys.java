@@ -6,6 +6,7 @@ import dev.tollgate.fallback.Dependency;
 import dev.tollgate.gateway.identity.TrustBundleSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,15 +122,41 @@ public final class IssuerKeys implements AutoCloseable {
         return all.size() == 1 ? all.get(0) : null;
     }
 
-    /** Loads once (returned Mono completes when the first load is done or failed) and keeps refreshing. */
+    /**
+     * Whether tokens can be verified at all: there are keys, and they may still be used. Readiness is down while any
+     * issuer has none.
+     */
+    public boolean hasKeys() {
+        if (bundle != null) {
+            return !bundle.current().jwtAuthorities().getKeys().isEmpty() && usable();
+        }
+        return !keys.get().getKeys().isEmpty() && usable();
+    }
+
+    /**
+     * Loads once (returned Mono completes when the first load is done or failed) and keeps refreshing. A local
+     * {@code jwks-file} is read here, synchronously, at start-up: a file that cannot be read, parsed, or holds no key
+     * stops the start with a message saying so, instead of a gateway that starts unable to verify anything (a timed-out
+     * background read on a loaded machine once left readiness UP with 0 keys).
+     *
+     * @throws IllegalStateException for a local key file that is unusable
+     */
     public Mono<Void> start() {
         if (bundle != null) {
             return Mono.empty(); // the trust domain's bundle source keeps itself fresh
+        }
+        if (settings.jwksFile() != null) {
+            JWKSet set = readFile();
+            keys.set(set);
+            loadedAt.set(clock.millis());
         }
         refresher = Flux.interval(settings.refreshInterval(), settings.refreshInterval())
                 .onBackpressureDrop()
                 .concatMap(tick -> refresh().onErrorResume(e -> Mono.empty()))
                 .subscribe();
+        if (settings.jwksFile() != null) {
+            return Mono.empty(); // read above; the refresher picks up changes to the file
+        }
         // A cold start's first call may exceed the time limit: retry a few times before giving up to the refresher.
         return refresh().retryWhen(reactor.util.retry.Retry.backoff(4, Duration.ofMillis(200)));
     }
@@ -147,6 +174,24 @@ public final class IssuerKeys implements AutoCloseable {
                 .doOnError(e -> log.warn("issuer {}: key refresh failed, keeping {} cached keys: {}",
                         settings.issuer(), keys.get().size(), e.toString()))
                 .then();
+    }
+
+    private JWKSet readFile() {
+        Path file = settings.jwksFile();
+        try {
+            JWKSet set = JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8));
+            if (set.getKeys().isEmpty()) {
+                throw new IllegalStateException("issuer " + settings.issuer() + ": jwks-file " + file
+                        + " holds no keys");
+            }
+            return set;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("issuer " + settings.issuer() + ": cannot read jwks-file " + file + ": "
+                    + e, e);
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("issuer " + settings.issuer() + ": jwks-file " + file
+                    + " is not a JWK set: " + e.getMessage(), e);
+        }
     }
 
     private Mono<JWKSet> fetch() {

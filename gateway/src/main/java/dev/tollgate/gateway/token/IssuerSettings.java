@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.token;
 
+import dev.tollgate.policy.SpiffeId;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,9 @@ import java.util.Map;
  *                        SPIFFE ID principal, or from {@code tenantClaim})
  * @param tenantClaim     a claim that names the tenant
  * @param subjectMappings token principal → the peer SPIFFE ID it may be presented with on mTLS + token routes
+ * @param tokenTypes      the JOSE {@code typ} values the issuer's access tokens carry (e.g. {@code at+jwt}); the
+ *                        header's {@code typ} must be one of them. Unset: any {@code typ} but the registered types of
+ *                        JWTs that are never access tokens (DPoP proofs, logout and security event tokens, ...)
  */
 public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean discovery, Boolean trustDomainKeys,
                              List<String> audiences,
@@ -42,7 +46,7 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
                              Duration refreshInterval, Duration unknownKidRefetchInterval, Duration maxKeyStaleness,
                              String preset, String trustDomain, List<String> trustDomains,
                              String principalClaim, String tenant,
-                             String tenantClaim, Map<String, String> subjectMappings) {
+                             String tenantClaim, Map<String, String> subjectMappings, List<String> tokenTypes) {
 
     public static final String OIDC = "oidc";
     public static final String JWT_SVID = "jwt-svid";
@@ -74,6 +78,19 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
         }
         principalClaim = principalClaim == null || principalClaim.isBlank() ? "sub" : principalClaim;
         subjectMappings = subjectMappings == null ? Map.of() : Map.copyOf(subjectMappings);
+        subjectMappings.forEach((principal, peer) -> {
+            try {
+                SpiffeId.workload(peer);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("issuer " + issuer + ": subject-mappings." + principal
+                        + " must be a workload's SPIFFE ID: " + e.getMessage());
+            }
+        });
+        tokenTypes = TokenTypes.allowList(tokenTypes, issuer);
+        if (!tokenTypes.isEmpty() && JWT_SVID.equals(preset)) {
+            throw new IllegalArgumentException("issuer " + issuer + ": token-types is not for the jwt-svid preset,"
+                    + " whose typ is JWT or JOSE (JWT-SVID §3)");
+        }
         RemoteJson.requireSecure(jwksUri, "issuer " + issuer + ": jwks-uri");
         if (discovery && issuer != null) {
             RemoteJson.requireSecure(URI.create(issuer), "issuer " + issuer + ": with discovery, the issuer");
@@ -91,6 +108,6 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
                                     List<String> algorithms, Duration maxLifetime, Duration clockSkew,
                                     Duration refreshInterval, List<String> trustDomains) {
         return new IssuerSettings(issuer, jwksFile, jwksUri, null, null, audiences, algorithms, maxLifetime, clockSkew,
-                refreshInterval, null, null, null, null, trustDomains, null, null, null, null);
+                refreshInterval, null, null, null, null, trustDomains, null, null, null, null, null);
     }
 }

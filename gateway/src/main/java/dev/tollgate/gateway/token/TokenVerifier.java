@@ -8,10 +8,11 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.gateway.crypto.CompactJws;
+import dev.tollgate.gateway.crypto.JwsRules;
 import dev.tollgate.gateway.crypto.JwsVerifiers;
+import dev.tollgate.gateway.crypto.MalformedJwsException;
 import dev.tollgate.gateway.crypto.SignatureProviders;
 import dev.tollgate.gateway.support.ExpireAt;
 import java.text.ParseException;
@@ -27,13 +28,11 @@ import java.util.Set;
  * Verifies workload JWTs against the configured issuers: signature with an allowed asymmetric algorithm and a key
  * the issuer published (never one the token carries), then {@code iss}, {@code aud}, {@code exp}, {@code nbf},
  * {@code iat} and maximum lifetime. Synchronous and CPU-only: keys are already in memory. A verified token is
- * remembered (keyed by its SHA-256) until it expires, so a busy caller pays for one signature check, not one per
- * request.
+ * remembered (keyed by its {@linkplain CompactJws#id() id}, with its signature) until it expires, so a busy caller pays
+ * for one signature check, not one per request. Parsing is strict ({@link CompactJws}): one token has one spelling.
  */
 public final class TokenVerifier {
 
-    /** JOSE headers that would let a token choose its own key: refused outright. */
-    private static final Set<String> KEY_BEARING_HEADERS = Set.of("jwk", "jku", "x5u", "x5c");
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.copyOf(new java.util.ArrayList<JWSAlgorithm>() {{
             addAll(JWSAlgorithm.Family.RSA);
             addAll(JWSAlgorithm.Family.EC);
@@ -41,7 +40,6 @@ public final class TokenVerifier {
             add(JWSAlgorithm.Ed25519);
         }});
     /** The JWT-SVID profile allows no other JOSE header. */
-    private static final Set<String> SIGNING_USES = Set.of(KeyUse.SIGNATURE.identifier(), "jwt-svid");
     private static final Set<String> JWT_SVID_HEADERS = Set.of("alg", "kid", "typ");
 
     private final Map<String, Issuer> issuers;
@@ -49,7 +47,7 @@ public final class TokenVerifier {
     private final Cache<String, Remembered> verified;
 
     /** A verification remembered with the key that did it: it counts only while the issuer still publishes that key. */
-    private record Remembered(VerifiedToken token, String kid, JWK key) {
+    private record Remembered(VerifiedToken token, String kid, JWK key, String signature) {
     }
 
     /** An issuer's settings with its live keys. */
@@ -87,26 +85,33 @@ public final class TokenVerifier {
     }
 
     public VerifiedToken verify(String compact, Instant now) {
-        String hash = Sha256.hex(compact);
-        Remembered remembered = verified.getIfPresent(hash);
-        if (remembered != null) {
+        CompactJws.Parts parts;
+        try {
+            parts = CompactJws.split(compact);
+        } catch (MalformedJwsException e) {
+            throw new TokenRejectedException("token.malformed", "token is not a well-formed signed JWT: "
+                    + e.getMessage());
+        }
+        Remembered remembered = verified.getIfPresent(parts.id());
+        // The same signing input with another signature (an ECDSA (r, n-s)) is verified afresh, not waved through.
+        if (remembered != null && remembered.signature().equals(parts.signature())) {
             VerifiedToken cached = remembered.token();
             Issuer issuer = issuers.get(cached.issuer());
             if (issuer != null && !issuer.keys().usable()) {
                 throw new IssuerKeysUnavailableException(cached.issuer());
             }
             if (!now.isBefore(cached.expiresAt().plus(skewOf(cached.issuer())))) {
-                verified.invalidate(hash);
+                verified.invalidate(parts.id());
                 throw new TokenRejectedException("token.expired", "token has expired");
             }
             if (issuer != null && remembered.key().equals(publishedKey(issuer, remembered.kid()))) {
                 return cached;
             }
             // The key was rotated out since: verify afresh, which refuses the token (or finds the key re-published).
-            verified.invalidate(hash);
+            verified.invalidate(parts.id());
         }
-        Remembered fresh = verifyUncached(compact, hash, now);
-        verified.put(hash, fresh);
+        Remembered fresh = verifyUncached(compact, parts.id(), now);
+        verified.put(parts.id(), fresh);
         return fresh.token();
     }
 
@@ -114,9 +119,9 @@ public final class TokenVerifier {
         return kid != null ? issuer.keys().key(kid) : issuer.keys().soleKey();
     }
 
-    /** Forgets a remembered verification (revocation). */
-    public void invalidate(String tokenHash) {
-        verified.invalidate(tokenHash);
+    /** Forgets a remembered verification (revocation), by token id. */
+    public void invalidate(String tokenId) {
+        verified.invalidate(tokenId);
     }
 
     private Duration skewOf(String issuer) {
@@ -124,23 +129,29 @@ public final class TokenVerifier {
         return i == null ? Duration.ZERO : i.settings().clockSkew();
     }
 
-    private Remembered verifyUncached(String compact, String hash, Instant now) {
-        SignedJWT jwt;
+    private Remembered verifyUncached(String compact, String id, Instant now) {
+        CompactJws jws;
+        JWSHeader header;
         JWTClaimsSet claims;
         try {
-            jwt = SignedJWT.parse(compact);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException | IllegalArgumentException e) {
+            jws = CompactJws.parse(compact);
+        } catch (MalformedJwsException e) {
+            throw new TokenRejectedException("token.malformed", "token is not a well-formed signed JWT: "
+                    + e.getMessage());
+        }
+        String refusedHeader = JwsRules.headerViolation(jws);
+        if (refusedHeader != null) {
+            throw new TokenRejectedException("token." + refusedHeader, "token header '"
+                    + refusedHeader.substring("header.".length()) + "' is not accepted");
+        }
+        try {
+            header = JWSHeader.parse(jws.header(), jws.encodedHeader());
+            claims = jws.payload() == null ? null : JWTClaimsSet.parse(jws.payload());
+        } catch (ParseException | RuntimeException e) {
             throw new TokenRejectedException("token.malformed", "token is not a well-formed signed JWT");
         }
-        JWSHeader header = jwt.getHeader();
-        for (String name : KEY_BEARING_HEADERS) {
-            if (header.toJSONObject().containsKey(name)) {
-                throw new TokenRejectedException("token.header." + name, "token header '" + name + "' is not accepted");
-            }
-        }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            throw new TokenRejectedException("token.header.crit", "token has critical headers that are not understood");
+        if (claims == null) {
+            throw new TokenRejectedException("token.malformed", "token payload is not a JWT claims set");
         }
         Issuer issuer = claims.getIssuer() == null ? null : issuers.get(claims.getIssuer());
         if (issuer == null) {
@@ -151,7 +162,9 @@ public final class TokenVerifier {
         }
         IssuerSettings settings = issuer.settings();
         if (IssuerSettings.JWT_SVID.equals(settings.preset())) {
-            checkJwtSvidHeader(header);
+            checkJwtSvidHeader(jws);
+        } else {
+            TokenTypes.check(jws.header().get("typ"), settings.tokenTypes(), jws.hasHeader("typ"));
         }
         if (!issuer.keys().usable()) {
             throw new IssuerKeysUnavailableException(settings.issuer());
@@ -160,17 +173,14 @@ public final class TokenVerifier {
         if (jwk == null || !(jwk instanceof AsymmetricJWK) || jwk.isPrivate()) {
             throw new UnknownKeyException(issuer.keys());
         }
-        // A key published for encryption, or for another algorithm, does not verify tokens (RFC 7517 4.2, 4.4).
-        // A SPIFFE bundle marks its JWT authorities use: jwt-svid, which is a signing use too.
-        if ((jwk.getKeyUse() != null && !SIGNING_USES.contains(jwk.getKeyUse().identifier()))
-                || (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(header.getAlgorithm().getName()))) {
+        if (JwsRules.keyViolation(jwk, header.getAlgorithm()) != null) {
             throw new TokenRejectedException("token.key-mismatch", "the issuer's key is not for this algorithm or use");
         }
         try {
             // Remembered per issuer and key: the same key verifies every token the issuer signs with it.
             JWSVerifier verifier = verifiers.verifier(header.getAlgorithm(), jwk,
                     settings.issuer() + '|' + jwk.computeThumbprint());
-            if (!jwt.verify(verifier)) {
+            if (!verifier.verify(header, jws.signingInputBytes(), jws.signature())) {
                 throw new TokenRejectedException("token.signature", "token signature is invalid");
             }
         } catch (JOSEException e) {
@@ -179,20 +189,21 @@ public final class TokenVerifier {
         checkClaims(settings, claims, now);
         ClaimMapping.Mapped mapped = ClaimMapping.map(settings, claims);
         return new Remembered(new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
-                claims.getExpirationTime().toInstant(), claims.getJWTID(), hash, claims.getClaims(),
+                claims.getExpirationTime().toInstant(), claims.getJWTID(), id, claims.getClaims(),
                 confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"), mapped.principal(), mapped.tenant(),
-                mapped.attributes()), header.getKeyID(), jwk);
+                mapped.attributes()), header.getKeyID(), jwk, jws.signature().toString());
     }
 
     /** JWT-SVID profile: only {@code alg}, {@code kid} and {@code typ}; {@code typ}, if present, JWT or JOSE. */
-    private static void checkJwtSvidHeader(JWSHeader header) {
-        for (String name : header.toJSONObject().keySet()) {
+    private static void checkJwtSvidHeader(CompactJws jws) {
+        for (String name : jws.header().keySet()) {
             if (!JWT_SVID_HEADERS.contains(name)) {
                 throw new TokenRejectedException("token.header.jwt-svid", "a JWT-SVID allows only alg, kid and typ"
                         + " headers");
             }
         }
-        if (header.getType() != null && !Set.of("JWT", "JOSE").contains(header.getType().getType())) {
+        Object typ = jws.header().get("typ");
+        if (jws.hasHeader("typ") && !(typ instanceof String t && Set.of("jwt", "jose").contains(TokenTypes.normalise(t)))) {
             throw new TokenRejectedException("token.header.typ", "a JWT-SVID's typ must be JWT or JOSE");
         }
     }

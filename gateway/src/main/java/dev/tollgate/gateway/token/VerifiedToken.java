@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A workload token whose signature and claims have been verified.
  *
- * @param tokenHash  hex SHA-256 of the compact token: how logs and revocation refer to it
+ * @param tokenId    hex SHA-256 of the signing input {@code header.payload}: how logs and revocation refer to it
  * @param cnfX5tS256 RFC 8705 certificate thumbprint the token is bound to, or {@code null}
  * @param cnfJkt     RFC 9449 DPoP key thumbprint the token is bound to, or {@code null}
  * @param principal  the principal the issuer vouches for (its {@code principal-claim}, by default {@code sub})
@@ -15,12 +15,12 @@ import java.util.Map;
  * @param attributes principal attributes the preset extracted (Kubernetes namespace, service account, pod)
  */
 public record VerifiedToken(String issuer, String subject, List<String> audience, Instant expiresAt, String jti,
-                            String tokenHash, Map<String, Object> claims, String cnfX5tS256, String cnfJkt,
+                            String tokenId, Map<String, Object> claims, String cnfX5tS256, String cnfJkt,
                             String principal, String tenant, Map<String, String> attributes) {
 
     public VerifiedToken(String issuer, String subject, List<String> audience, Instant expiresAt, String jti,
-                         String tokenHash, Map<String, Object> claims, String cnfX5tS256, String cnfJkt) {
-        this(issuer, subject, audience, expiresAt, jti, tokenHash, claims, cnfX5tS256, cnfJkt, subject, null,
+                         String tokenId, Map<String, Object> claims, String cnfX5tS256, String cnfJkt) {
+        this(issuer, subject, audience, expiresAt, jti, tokenId, claims, cnfX5tS256, cnfJkt, subject, null,
                 Map.of());
     }
 }

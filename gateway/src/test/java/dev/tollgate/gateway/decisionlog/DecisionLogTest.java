@@ -35,7 +35,7 @@ class DecisionLogTest {
                 .contains("\"decision_id\":\"d1\"")
                 .contains("\"path\":\"/api/acme/orders/\\\"42\\\"\"")
                 .contains("\"deciding_rules\":[\"checkout-reads-orders\"]")
-                .contains("\"token_sha256\":\"f00d\"")
+                .contains("\"token_id\":\"f00d\"")
                 .contains("\"jkt\":null")
                 .contains("\"latency_us\":123");
     }
@@ -68,7 +68,7 @@ class DecisionLogTest {
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch first = new CountDownLatch(1);
-        try (DecisionLog log = new DecisionLog(1, List.of((e, json) -> {
+        try (DecisionLog log = new DecisionLog(2, /* the event being written still holds its room */ List.of((e, json) -> {
             first.countDown();
             try {
                 release.await(5, TimeUnit.SECONDS);
@@ -85,5 +85,70 @@ class DecisionLogTest {
             assertThat(log.droppedCount()).isEqualTo(1);
             release.countDown();
         }
+    }
+
+    /** A sink that holds the writer on its first event until released: the queue fills deterministically. */
+    static final class StalledSink implements DecisionSink {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> ids = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void write(DecisionEvent event, String json) {
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ids.add(event.decisionId());
+        }
+    }
+
+    @Test
+    void dropModeCountsWhatDidNotFitAndServesOn() throws Exception {
+        StalledSink sink = new StalledSink();
+        try (DecisionLog log = new DecisionLog(3, DecisionLog.Overflow.DROP, List.of(sink))) {
+            assertThat(log.record(event("first"))).isTrue();
+            assertThat(sink.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            // The writer holds "first" (its room is not given back until written); two more fit, the rest do not.
+            assertThat(log.record(event("a"))).isTrue();
+            assertThat(log.record(event("b"))).isTrue();
+            for (int i = 0; i < 5; i++) {
+                assertThat(log.record(event("x" + i))).isFalse();
+            }
+            assertThat(log.droppedCount()).isEqualTo(5);
+            assertThat(log.freeCapacity()).isZero();
+            sink.release.countDown();
+        }
+        assertThat(sink.ids).containsExactly("first", "a", "b");
+    }
+
+    @Test
+    void refuseModeReservesRoomBeforeTheDecisionAndHasNoneToGiveWhenFull() throws Exception {
+        StalledSink sink = new StalledSink();
+        try (DecisionLog log = new DecisionLog(2, DecisionLog.Overflow.REFUSE, List.of(sink))) {
+            assertThat(log.overflow()).isEqualTo(DecisionLog.Overflow.REFUSE);
+            assertThat(log.reserve()).isTrue();
+            log.recordReserved(event("first"));
+            assertThat(sink.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(log.reserve()).as("one slot left").isTrue();
+            assertThat(log.reserve()).as("full: the request is to be refused").isFalse();
+            log.refused();
+            assertThat(log.refusedCount()).isEqualTo(1);
+            log.recordReserved(event("second"));
+            sink.release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (log.freeCapacity() < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(log.freeCapacity()).as("room comes back as the log drains").isEqualTo(2);
+            assertThat(log.reserve()).isTrue();
+            log.recordReserved(event("third"));
+        }
+        assertThat(sink.ids).containsExactly("first", "second", "third");
+        assertThat(DecisionLog.Overflow.parse(null)).isEqualTo(DecisionLog.Overflow.DROP);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DecisionLog.Overflow.parse("block"))
+                .hasMessageContaining("drop or refuse");
     }
 }

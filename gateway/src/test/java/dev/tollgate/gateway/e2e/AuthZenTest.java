@@ -71,4 +71,19 @@ class AuthZenTest extends GatewayTestBase {
         assertThat(post("/access/v1/evaluation", "not json").status()).isEqualTo(400);
         assertThat(post("/policies/explain", "{\"subject\":{}}").status()).isEqualTo(400);
     }
+
+    @Test
+    void aSubjectThatIsNotAWorkloadsSpiffeIdIsNeverPermitted() {
+        // Issue 12: the same identity rule as for certificates and tokens. acme's policy permits GETs of orders.
+        for (String id : java.util.List.of("spiffe://acme.test", "spiffe://acme.test/", "SPIFFE://acme.test/ns/shop/sa/checkout",
+                "spiffe://acme.test/ns/../sa/checkout", "spiffe://ACME.test/ns/shop/sa/checkout")) {
+            TlsClient.Response r = post("/access/v1/evaluation", """
+                    {"subject": {"type": "workload", "id": "%s", "properties": {"tenant": "acme"}},
+                     "action": {"name": "GET"},
+                     "resource": {"type": "http", "id": "/api/acme/orders/42", "properties": {"tenant": "acme"}}}
+                    """.formatted(id));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).as(id).contains("\"decision\":false").contains("not a workload's SPIFFE ID");
+        }
+    }
 }

@@ -76,6 +76,17 @@ class DPoPEndToEndTest extends GatewayTestBase {
         assertThat(refused.principal()).as("a refused replay is logged with its principal")
                 .isEqualTo(GatewayFixture.CHECKOUT);
         assertThat(refused.reason()).isEqualTo("dpop.replay");
+
+        // Issue 12: re-spelling the proof does not make it new. Its other valid ECDSA signature is the same jti and
+        // key, so the same replay; a padded or standard-alphabet spelling is not base64url and is refused as such.
+        TlsClient.Response malleated = send("GET", "/dpop/acme/required/orders/1",
+                TlsClient.dpop(token, TestProofs.malleateEs256(proof)));
+        assertThat(malleated.body()).contains("\"code\":\"dpop.replay\"");
+        for (String respelt : List.of(proof + "=", proof.replace('-', '+').replace('_', '/') + "==")) {
+            TlsClient.Response r = send("GET", "/dpop/acme/required/orders/1", TlsClient.dpop(token, respelt));
+            assertChallenge(r, "invalid_dpop_proof");
+            assertThat(r.body()).contains("\"code\":\"dpop.malformed\"");
+        }
     }
 
     @Test

@@ -114,8 +114,12 @@ class EndToEndTest extends GatewayTestBase {
     }
 
     @Test
-    void aMissingTokenIs401WithABearerChallenge() {
-        assertInvalidToken(client(fixture.checkout).get("/api/acme/orders/42", Map.of()), "token.missing");
+    void aMissingTokenIs401WithABearerChallengeWithoutAnError() {
+        TlsClient.Response r = client(fixture.checkout).get("/api/acme/orders/42", Map.of());
+        assertThat(r.status()).isEqualTo(401);
+        // RFC 6750 3.1: a request without any authentication information gets no error code.
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"tollgate\"");
+        assertThat(r.body()).contains("\"code\":\"token.missing\"");
     }
 
     @Test

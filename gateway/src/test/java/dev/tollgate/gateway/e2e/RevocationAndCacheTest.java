@@ -8,9 +8,11 @@ import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.testsupport.AdminClient;
 import dev.tollgate.gateway.testsupport.GatewayFixture;
 import dev.tollgate.gateway.testsupport.GatewayTestBase;
+import dev.tollgate.gateway.testsupport.TestProofs;
 import dev.tollgate.gateway.testsupport.TlsClient;
-import dev.tollgate.gateway.token.Sha256;
+import dev.tollgate.gateway.crypto.Sha256;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -88,13 +90,23 @@ class RevocationAndCacheTest extends GatewayTestBase {
     }
 
     @Test
-    void revokingOneTokenByHashDeniesItButNotAFreshOne() {
+    void revokingOneTokenByItsIdDeniesItInEverySpellingButNotAFreshOne() {
         TlsClient client = client(fixture.checkout);
         String stolen = fixture.token(GatewayFixture.CHECKOUT).sign();
         assertThat(call(client, "/api/acme/orders/9", stolen).effect()).isEqualTo("ALLOW");
-        assertThat(new AdminClient(admin.port(), fixture.operator).revoke("token", Sha256.hex(stolen)).status())
+        String tokenId = Sha256.hex(stolen.substring(0, stolen.lastIndexOf('.')));
+        assertThat(new AdminClient(admin.port(), fixture.operator).revoke("token", tokenId).status())
                 .isEqualTo(201);
         assertThat(call(client, "/api/acme/orders/9", stolen).reason()).isEqualTo("revoked.token");
+        // Issue 12: the thief re-spells the token. Its other ECDSA signature is the same token, the same id: revoked.
+        assertThat(call(client, "/api/acme/orders/9", TestProofs.malleateEs256(stolen)).reason())
+                .isEqualTo("revoked.token");
+        // Padding or the standard alphabet is not base64url: refused before anything else.
+        for (String respelt : List.of(stolen + "=", stolen.replace('-', '+').replace('_', '/') + "==")) {
+            TlsClient.Response r = client.get("/api/acme/orders/9", TlsClient.bearer(respelt));
+            assertThat(r.status()).isIn(400, 401);
+            assertThat(r.body()).contains("token.malformed");
+        }
         String fresh = fixture.token(GatewayFixture.CHECKOUT).sign();
         assertThat(call(client, "/api/acme/orders/9", fresh).effect()).isEqualTo("ALLOW");
     }

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.identity;
 
+import dev.tollgate.policy.SpiffeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class BundleEndpointProfileTest {
     Wired wire(DisposableServer server, String expectedId) {
         TrustBundles bundles = new TrustBundles();
         HttpClient client = BundleEndpointProfile.HTTPS_SPIFFE.client(HttpClient.create(),
-                SpiffeId.parse(expectedId), bundles);
+                SpiffeId.workload(expectedId), bundles);
         BundleEndpoint endpoint = new BundleEndpoint("umbrella.test",
                 URI.create("https://127.0.0.1:" + server.port() + "/bundle"), SpiffeBundle.ofX509(List.of(
                 ca.certificate())), SpiffeBundleTest.DEPENDENCIES.dependency("bundle:umbrella.test"), client,

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.identity;
 
+import dev.tollgate.policy.SpiffeId;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -148,7 +149,7 @@ class SpiffeBundleTest {
         assertThatThrownBy(() -> bundles.get().verify(leaf)).isInstanceOf(SvidRejectedException.class);
         serve(bundle(List.of(ca.certificate(), ca2.certificate()), null, 2, null), 200);
         e.refresh().block(Duration.ofSeconds(5));
-        assertThat(bundles.get().verify(leaf)).isEqualTo(SpiffeId.parse("spiffe://acme.test/a"));
+        assertThat(bundles.get().verify(leaf)).isEqualTo(SpiffeId.workload("spiffe://acme.test/a"));
         assertThat(bundles.get().get("acme.test").tenant()).isEqualTo("acme");
     }
 

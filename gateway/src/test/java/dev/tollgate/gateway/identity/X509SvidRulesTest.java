@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.identity;
 
+import dev.tollgate.policy.SpiffeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class X509SvidRulesTest {
     void aGoodSvidIsAccepted() {
         assertThat(domains.verify(new X509Certificate[] {Certificates.issue(acmeCa,
                 Certificates.svid("spiffe://acme.test/ns/shop/sa/checkout")).certificate()}))
-                .isEqualTo(new SpiffeId("acme.test", "/ns/shop/sa/checkout"));
+                .isEqualTo(SpiffeId.workload("spiffe://acme.test/ns/shop/sa/checkout"));
     }
 
     @Test
@@ -45,6 +46,8 @@ class X509SvidRulesTest {
         assertThat(reason(Certificates.issue(acmeCa, Certificates.svid("spiffe://acme.test/a")
                 .uri("spiffe://acme.test/b")))).isEqualTo("svid.spiffe-id");
         assertThat(reason(Certificates.issue(acmeCa, Certificates.server("localhost")))).isEqualTo("svid.spiffe-id");
+        assertThat(reason(Certificates.issue(acmeCa, Certificates.svid("spiffe://acme.test"))))
+                .as("issue 12: a root ID is no workload's identity").isEqualTo("svid.spiffe-id");
         assertThat(reason(Certificates.issue(acmeCa, Certificates.svid("spiffe://acme.test/a").ca(true))))
                 .isEqualTo("svid.leaf-is-ca");
         assertThat(reason(Certificates.issue(acmeCa, Certificates.svid("spiffe://acme.test/a")
@@ -60,7 +63,7 @@ class X509SvidRulesTest {
                 .isEqualTo("svid.trust-domain");
         assertThat(reason(Certificates.issue(acmeCa, Certificates.svid("spiffe://acme.test/a")
                 .validity(Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1))))))
-                .as("expired").isEqualTo("svid.chain");
+                .as("expired").isEqualTo("svid.expired");
     }
 
     @ParameterizedTest
@@ -69,12 +72,14 @@ class X509SvidRulesTest {
         "spiffe://acme.test/../a", "spiffe://acme.test/a%2Fb", "https://acme.test/a", "spiffe:///a",
         "spiffe://acme.test/a/"})
     void invalidSpiffeIdsAreRejected(String id) {
-        assertThatThrownBy(() -> SpiffeId.parse(id)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SpiffeId.workload(id)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void validSpiffeIdsParse() {
-        assertThat(SpiffeId.parse("spiffe://acme.test").path()).isEmpty();
-        assertThat(SpiffeId.parse("spiffe://acme-1.test_x/ns/a.b/sa/c-d_e").trustDomain()).isEqualTo("acme-1.test_x");
+        assertThat(SpiffeId.parse("spiffe://acme.test").path()).as("the trust domain's own ID").isEmpty();
+        assertThatThrownBy(() -> SpiffeId.workload("spiffe://acme.test")).as("is no workload's ID")
+                .hasMessageContaining("must have a path");
+        assertThat(SpiffeId.workload("spiffe://acme-1.test_x/ns/a.b/sa/c-d_e").trustDomain()).isEqualTo("acme-1.test_x");
     }
 }

@@ -26,6 +26,11 @@ public abstract class AbstractGatewayTest {
     @Autowired
     private DecisionLog decisionLog;
 
+    /** The shared gateway's properties, for a test that starts (or fails to start) a gateway of its own. */
+    public static void registerShared(DynamicPropertyRegistry r) {
+        register(r, "need");
+    }
+
     protected static void register(DynamicPropertyRegistry r, String clientAuth) {
         GatewayFixture f = fixture;
         r.add("management.server.port", () -> "0");

@@ -11,9 +11,12 @@ public final class RecordingDecisionSink implements DecisionSink {
 
     private final Map<String, DecisionEvent> events = new ConcurrentHashMap<>();
     private final Map<String, String> json = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new ConcurrentHashMap<>();
 
     @Override
     public void write(DecisionEvent event, String line) {
+        counts.computeIfAbsent(event.decisionId(), k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
         events.put(event.decisionId(), event);
         json.put(event.decisionId(), line);
     }
@@ -34,6 +37,26 @@ public final class RecordingDecisionSink implements DecisionSink {
     public String jsonOf(String decisionId) {
         await(decisionId);
         return json.get(decisionId);
+    }
+
+    /** How many events carried this decision id: each request must leave exactly one. */
+    public int count(String decisionId) {
+        var c = counts.get(decisionId);
+        return c == null ? 0 : c.get();
+    }
+
+    /** Waits (bounded) for the event of the one request to {@code path}. */
+    public DecisionEvent awaitPath(String path) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (DecisionEvent e : events.values()) {
+                if (path.equals(e.path())) {
+                    return e;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no decision-log event for " + path);
     }
 
     public int size() {

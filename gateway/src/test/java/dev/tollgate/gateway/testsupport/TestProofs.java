@@ -162,4 +162,24 @@ public final class TestProofs {
             return compact;
         }
     }
+
+    /** The order of P-256: (r, n - s) is a second valid ECDSA signature of the same input. */
+    private static final java.math.BigInteger P256_N = new java.math.BigInteger(
+            "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+    /**
+     * The same ES256 JWS with its other valid signature, (r, n - s): canonical base64url, same signing input, different
+     * signature bytes. What an attacker does to dodge a check keyed by the whole compact form.
+     */
+    public static String malleateEs256(String compact) {
+        int dot = compact.lastIndexOf('.');
+        byte[] sig = com.nimbusds.jose.util.Base64URL.from(compact.substring(dot + 1)).decode();
+        java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+        byte[] flipped = P256_N.subtract(s).toByteArray();
+        byte[] out = java.util.Arrays.copyOf(sig, 64);
+        java.util.Arrays.fill(out, 32, 64, (byte) 0);
+        int len = Math.min(flipped.length, 32);
+        System.arraycopy(flipped, flipped.length - len, out, 64 - len, len);
+        return compact.substring(0, dot + 1) + com.nimbusds.jose.util.Base64URL.encode(out);
+    }
 }

@@ -81,8 +81,8 @@ public class RequestPathBenchmark {
         verifier = new TokenVerifier(List.of(new TokenVerifier.Issuer(settings, keys)), 10_000);
         es256 = sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(), new ECDSASigner(ec));
         rs256 = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).build(), new RSASSASigner(rsa));
-        es256Hash = verifier.verify(es256, Instant.now()).tokenHash();
-        rs256Hash = verifier.verify(rs256, Instant.now()).tokenHash();
+        es256Hash = verifier.verify(es256, Instant.now()).tokenId();
+        rs256Hash = verifier.verify(rs256, Instant.now()).tokenId();
 
         Path policies = Files.createDirectories(dir.resolve("policies/acme"));
         Files.writeString(policies.resolve("tenant.yaml"), "tenant: acme\ntrust-domains: [acme.bench]\n"
@@ -153,6 +153,6 @@ public class RequestPathBenchmark {
         return encoder.encode(new DecisionEvent(event.decisionId(), Instant.now(), "acme-api", "acme",
                 token.subject(), "acme.bench", "GET", access.resource(), d.allowed() ? "ALLOW" : "DENY", 200,
                 "policy.permit", d.decidingRules(), d.revision().toString(), List.of("jwt", "mtls"),
-                token.tokenHash(), token.jti(), null, null, null, false, "MISS", List.of(), 1));
+                token.tokenId(), token.jti(), null, null, null, false, "MISS", List.of(), 1));
     }
 }

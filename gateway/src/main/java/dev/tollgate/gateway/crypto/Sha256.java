@@ -1,4 +1,4 @@
-package dev.tollgate.gateway.token;
+package dev.tollgate.gateway.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
