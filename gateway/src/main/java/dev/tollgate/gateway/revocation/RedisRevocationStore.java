@@ -51,6 +51,8 @@ public final class RedisRevocationStore implements RevocationStore {
     private final List<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
     private volatile String knownVersion;
     private volatile Instant lastConfirmed = Instant.EPOCH;
+    /** Completed the first time the view is confirmed current: what start-up waits for. */
+    private final java.util.concurrent.CompletableFuture<Void> firstConfirmed = new java.util.concurrent.CompletableFuture<>();
     private Disposable poller;
 
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
@@ -76,31 +78,28 @@ public final class RedisRevocationStore implements RevocationStore {
                 .subscribe();
     }
 
-    /**
-     * Waits (on the calling, non-event-loop thread, at start-up) until the view is confirmed current or the wait is
-     * over: an instance should not take traffic on a revocation view it never loaded. Returns whether it is current.
-     */
     @Override
     public String toString() {
         return "RedisRevocationStore[connected=" + redis.connected() + ", stale=" + staleMillis() + "ms, entries="
                 + view.size() + "]";
     }
 
+    /**
+     * Waits (on the calling, non-event-loop thread, at start-up) until the view is first confirmed current or the wait
+     * is over: an instance should not take traffic on a revocation view it never loaded. Returns whether it is current.
+     */
     public boolean awaitCurrent(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (staleMillis() == 0) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            firstConfirmed.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return staleMillis() == 0;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 until it is",
+                    wait);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 until it is", wait);
-        return false;
     }
 
     private void subscribe(StatefulRedisPubSubConnection<String, String> connection) {
@@ -130,6 +129,7 @@ public final class RedisRevocationStore implements RevocationStore {
                     knownVersion = version;
                     if (redis.connected()) {
                         lastConfirmed = started;
+                        firstConfirmed.complete(null);
                     }
                 })
                 .then();
