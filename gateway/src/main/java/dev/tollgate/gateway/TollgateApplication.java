@@ -1,7 +1,13 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.gateway.config.ConfigurationProblem;
+import dev.tollgate.gateway.config.ConfigurationValidator;
+import dev.tollgate.gateway.config.InvalidConfigurationException;
 import dev.tollgate.gateway.demo.DemoMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,7 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Tollgate. {@code java -jar tollgate-gateway-exec.jar} runs the gateway with the operator's configuration
  * ({@code ./config/tollgate.yml}, or the folder named by {@code TOLLGATE_CONFIG_DIR}); with {@code demo} as the first
- * argument it runs the self-contained demo.
+ * argument it runs the self-contained demo; with {@code validate} it checks a configuration and exits.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -21,14 +27,42 @@ public class TollgateApplication {
             DemoMain.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        start(args);
+        if (args.length > 0 && args[0].equals("validate")) {
+            System.exit(ConfigurationValidator.run(Arrays.copyOfRange(args, 1, args.length), System.out));
+        }
+        try {
+            start(args);
+        } catch (InvalidConfigurationException e) {
+            System.err.println("Tollgate did not start:");
+            e.problems().forEach(p -> System.err.println("\n" + p.describe()));
+            System.exit(2);
+        }
     }
 
     public static ConfigurableApplicationContext start(String[] args) {
-        String dir = System.getenv().getOrDefault("TOLLGATE_CONFIG_DIR", "./config");
         if (System.getProperty("spring.config.additional-location") == null) {
-            System.setProperty("spring.config.additional-location", "optional:file:" + dir + "/tollgate.yml");
+            System.setProperty("spring.config.additional-location",
+                    configLocation(System.getenv("TOLLGATE_CONFIG_DIR")));
         }
         return SpringApplication.run(TollgateApplication.class, args);
+    }
+
+    /**
+     * Where the operator's {@code tollgate.yml} is: optional in {@code ./config} (the built-in defaults and command
+     * line may be all there is), but required where {@code TOLLGATE_CONFIG_DIR} says — a folder that is not there is
+     * a mistake to report, not a reason to start on defaults.
+     */
+    public static String configLocation(String configDir) {
+        if (configDir == null || configDir.isBlank()) {
+            return "optional:file:./config/tollgate.yml";
+        }
+        Path dir = Path.of(configDir);
+        String problem = !Files.isDirectory(dir) ? "is not a directory"
+                : !Files.isRegularFile(dir.resolve("tollgate.yml")) ? "has no tollgate.yml" : null;
+        if (problem != null) {
+            throw new InvalidConfigurationException(List.of(new ConfigurationProblem("TOLLGATE_CONFIG_DIR",
+                    "environment", "'" + configDir + "' " + problem)));
+        }
+        return "file:" + dir.resolve("tollgate.yml");
     }
 }

@@ -58,6 +58,12 @@ import reactor.netty.http.client.HttpClient;
 @Configuration(proxyBeanMethods = false)
 public class TollgateConfiguration {
 
+    /** Refuses a configuration with unknown keys or unusable routes before any bean is built. */
+    @Bean
+    static StrictConfiguration strictConfiguration() {
+        return new StrictConfiguration();
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();

@@ -146,7 +146,7 @@ public final class TrustDomains {
     }
 
     @SuppressWarnings("unchecked")
-    static List<X509Certificate> readPem(Path file) {
+    public static List<X509Certificate> readPem(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return List.copyOf((java.util.Collection<X509Certificate>) CertificateFactory.getInstance("X.509")
                     .generateCertificates(in));

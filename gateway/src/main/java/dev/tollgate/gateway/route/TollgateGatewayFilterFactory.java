@@ -124,7 +124,7 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
             this.retryAfter = retryAfter;
         }
 
-        RouteSecurity toRouteSecurity() {
+        public RouteSecurity toRouteSecurity() {
             return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials, mode(),
                     dev.tollgate.gateway.dpop.DPoPMode.parse(dpop), dpopNonce);
         }

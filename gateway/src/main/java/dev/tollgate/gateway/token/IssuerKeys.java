@@ -146,7 +146,7 @@ public final class IssuerKeys implements AutoCloseable {
             return Mono.empty(); // the trust domain's bundle source keeps itself fresh
         }
         if (settings.jwksFile() != null) {
-            JWKSet set = readFile();
+            JWKSet set = readKeyFile(settings);
             keys.set(set);
             loadedAt.set(clock.millis());
         }
@@ -176,7 +176,8 @@ public final class IssuerKeys implements AutoCloseable {
                 .then();
     }
 
-    private JWKSet readFile() {
+    /** An issuer's local key file, read and parsed; {@link IllegalStateException} naming issuer and file if unusable. */
+    public static JWKSet readKeyFile(IssuerSettings settings) {
         Path file = settings.jwksFile();
         try {
             JWKSet set = JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8));

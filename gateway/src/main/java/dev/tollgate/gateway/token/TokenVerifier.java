@@ -13,6 +13,7 @@ import dev.tollgate.gateway.crypto.CompactJws;
 import dev.tollgate.gateway.crypto.JwsRules;
 import dev.tollgate.gateway.crypto.JwsVerifiers;
 import dev.tollgate.gateway.crypto.MalformedJwsException;
+import dev.tollgate.gateway.crypto.Sha256;
 import dev.tollgate.gateway.crypto.SignatureProviders;
 import dev.tollgate.gateway.support.ExpireAt;
 import java.text.ParseException;
@@ -85,33 +86,35 @@ public final class TokenVerifier {
     }
 
     public VerifiedToken verify(String compact, Instant now) {
-        CompactJws.Parts parts;
-        try {
-            parts = CompactJws.split(compact);
-        } catch (MalformedJwsException e) {
-            throw new TokenRejectedException("token.malformed", "token is not a well-formed signed JWT: "
-                    + e.getMessage());
+        int signatureDot = compact.lastIndexOf('.');
+        if (signatureDot <= 0) {
+            throw new TokenRejectedException("token.malformed", "token is not a well-formed signed JWT");
         }
-        Remembered remembered = verified.getIfPresent(parts.id());
-        // The same signing input with another signature (an ECDSA (r, n-s)) is verified afresh, not waved through.
-        if (remembered != null && remembered.signature().equals(parts.signature())) {
+        // The hot path: a token verified before is found by its id, and its whole text must match what was verified
+        // (that text passed the strict parse then, so it needs no second one now).
+        String id = Sha256.hex(compact.substring(0, signatureDot));
+        Remembered remembered = verified.getIfPresent(id);
+        if (remembered != null && remembered.signature().length() == compact.length() - signatureDot - 1
+                && compact.startsWith(remembered.signature(), signatureDot + 1)) {
             VerifiedToken cached = remembered.token();
             Issuer issuer = issuers.get(cached.issuer());
             if (issuer != null && !issuer.keys().usable()) {
                 throw new IssuerKeysUnavailableException(cached.issuer());
             }
             if (!now.isBefore(cached.expiresAt().plus(skewOf(cached.issuer())))) {
-                verified.invalidate(parts.id());
+                verified.invalidate(id);
                 throw new TokenRejectedException("token.expired", "token has expired");
             }
             if (issuer != null && remembered.key().equals(publishedKey(issuer, remembered.kid()))) {
                 return cached;
             }
             // The key was rotated out since: verify afresh, which refuses the token (or finds the key re-published).
-            verified.invalidate(parts.id());
+            verified.invalidate(id);
         }
-        Remembered fresh = verifyUncached(compact, parts.id(), now);
-        verified.put(parts.id(), fresh);
+        // Anything else — including the same signing input with another signature, e.g. an ECDSA (r, n-s) — is parsed
+        // strictly and verified afresh.
+        Remembered fresh = verifyUncached(compact, id, now);
+        verified.put(id, fresh);
         return fresh.token();
     }
 

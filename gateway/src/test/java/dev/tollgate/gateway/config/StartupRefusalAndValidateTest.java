@@ -1,0 +1,157 @@
+package dev.tollgate.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.gateway.TollgateApplication;
+import dev.tollgate.gateway.testsupport.AbstractGatewayTest;
+import dev.tollgate.gateway.testsupport.GatewayFixture;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Issue 14: a gateway with a configuration mistake does not start, and says why in one paragraph per problem; the
+ * {@code validate} command finds the same mistakes without starting anything.
+ */
+class StartupRefusalAndValidateTest {
+
+    @TempDir
+    Path dir;
+
+    final GatewayFixture fixture = GatewayFixture.get();
+
+    private Throwable startWith(Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>();
+        AbstractGatewayTest.registerShared((name, value) -> properties.put(name, value.get()));
+        properties.put("server.port", "0");
+        properties.putAll(overrides);
+        try {
+            new SpringApplicationBuilder(TollgateApplication.class).properties(properties).run().close();
+            throw new AssertionError("the gateway started");
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void misspeltKeysStopTheStartAllReportedAtOnceWithoutAStackTrace() {
+        Throwable failure = startWith(Map.of("tollgate.trust-domain[0].name", "x.test",
+                "tollgate.issuers.test.audience", "tollgate",
+                "spring.cloud.gateway.server.webflux.routes[7].filters[0].args.failure-mod", "degrade"));
+        FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).contains("3 problem(s)")
+                .contains("tollgate.trust-domain[0].name").contains("did you mean 'trust-domains'")
+                .contains("tollgate.issuers.test.audience").contains("did you mean 'audiences'")
+                .contains("args.failure-mod").contains("did you mean 'failure-mode'")
+                .doesNotContain("\tat ");
+        assertThat(analysis.getAction()).contains("validate");
+    }
+
+    @Test
+    void aSettingRefusedWhileBindingNamesItsKey() {
+        Throwable failure = startWith(Map.of("tollgate.issuers.test.algorithms[0]", "HS256"));
+        FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).contains("HS256").contains("not allowed");
+    }
+
+    @Test
+    void aConfigDirectoryThatIsNotThereIsAnError() throws Exception {
+        assertThatThrownBy(() -> TollgateApplication.configLocation(dir.resolve("nowhere").toString()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems().get(0)
+                        .describe()).contains("TOLLGATE_CONFIG_DIR").contains("is not a directory"));
+        Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> TollgateApplication.configLocation(dir.resolve("empty").toString()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems().get(0)
+                        .message()).contains("has no tollgate.yml"));
+        assertThat(TollgateApplication.configLocation(null)).startsWith("optional:");
+    }
+
+    private String config(String extraIssuer, String routeArg, String tenant) {
+        return """
+                tollgate:
+                  tls:
+                    certificate: %s
+                    private-key: %s
+                  trust-domains:
+                    - name: acme.test
+                      tenant: acme
+                      bundle-file: %s
+                  issuers:
+                    test:
+                      issuer: https://issuer.test
+                      jwks-file: %s
+                      audiences: [tollgate]
+                %s
+                  policies:
+                    directory: %s
+                spring:
+                  cloud:
+                    gateway:
+                      server:
+                        webflux:
+                          routes:
+                            - id: acme-api
+                              uri: http://127.0.0.1:1
+                              predicates: [Path=/api/acme/**]
+                              filters:
+                                - name: Tollgate
+                                  args:
+                                    tenant: %s
+                                    %s
+                """.formatted(fixture.path("server.pem"), fixture.path("server-key.pem"),
+                fixture.path("acme-bundle.pem"), fixture.path("jwks.json"), extraIssuer, fixture.path("policies"),
+                tenant, routeArg);
+    }
+
+    private String validate(String yaml, int expectedExit) throws Exception {
+        Path file = dir.resolve("tollgate-" + System.nanoTime() + ".yml");
+        Files.writeString(file, yaml);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int exit = ConfigurationValidator.run(new String[] {"--config", file.toString()},
+                new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        String out = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out).isEqualTo(expectedExit);
+        return out;
+    }
+
+    @Test
+    void validateAcceptsASoundConfigurationAndSaysWhatItChecked() throws Exception {
+        String out = validate(config("", "failure-mode: fail-closed", "acme"), 0);
+        assertThat(out).contains("trust domain acme.test: bundle").contains("issuer https://issuer.test: 1 key(s)")
+                .contains("policies:").contains("routes: 1").contains("OK");
+    }
+
+    @Test
+    void validateReportsEveryMistakeWithItsKeyAndLine() throws Exception {
+        String out = validate(config("""
+                    hs:
+                      issuer: https://hs.test
+                      jwks-file: /nowhere/keys.json
+                      audience: [tollgate]
+                """, "failure-mod: degrade", "acmee"), 2);
+        assertThat(out).contains("tollgate.issuers.hs.audience").contains("did you mean 'audiences'")
+                .contains("args.failure-mod").contains("did you mean 'failure-mode'")
+                .contains("tenant 'acmee'").contains("line");
+        String badValue = validate(config("", "failure-mode: sometimes", "acme"), 2);
+        assertThat(badValue).contains("filters[0]").contains("sometimes");
+        String hs256 = validate(config("""
+                    hs:
+                      issuer: https://hs.test
+                      jwks-file: %s
+                      audiences: [tollgate]
+                      algorithms: [HS256]
+                """.formatted(fixture.path("jwks.json")), "", "acme"), 2);
+        assertThat(hs256).contains("HS256");
+    }
+}
