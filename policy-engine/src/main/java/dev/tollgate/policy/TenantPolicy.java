@@ -114,9 +114,10 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         if (id == null || id.isEmpty()) {
             return "principal has no identity";
         }
-        if (SpiffeId.looksLikeSpiffe(id)) {
+        if (SpiffeId.looksLikeSpiffe(id) && !SpiffeId.isWorkload(id)) {
             try {
                 SpiffeId.workload(id);
+                return "principal is not a valid workload SPIFFE ID";
             } catch (IllegalArgumentException e) {
                 return "principal is not a valid workload SPIFFE ID: " + e.getMessage();
             }

@@ -29,6 +29,7 @@ class SpiffeIdFuzzTest {
                 && java.util.Arrays.stream(input.substring(input.indexOf('/', 9) + 1).split("/"))
                         .noneMatch(s -> s.equals(".") || s.equals(".."));
         assertThat(accepted).as("parser and grammar agree on %s", input).isEqualTo(reference);
+        assertThat(SpiffeId.isWorkload(input)).as("the one-pass check agrees on %s", input).isEqualTo(accepted);
         if (accepted) {
             PrincipalMatcher.SpiffePattern all = PrincipalMatcher.SpiffePattern.of("spiffe://"
                     + SpiffeId.workload(input).trustDomain() + "/**");

@@ -50,6 +50,7 @@ public final class DecisionCache {
         this.prefix = keyPrefix + "decision:";
         this.local = Caffeine.newBuilder().maximumSize(maxEntries)
                 .expireAfter(new ExpireAt<DecisionCacheKey, CachedDecision>(CachedDecision::expiresAt, clock))
+                .recordStats()
                 .build();
     }
 
@@ -99,6 +100,11 @@ public final class DecisionCache {
 
     public void invalidateAll() {
         local.invalidateAll();
+    }
+
+    /** The in-process tier, for its hit-ratio metrics ({@code cache.gets{cache=tollgate.decisions.l1}}). */
+    public com.github.benmanes.caffeine.cache.Cache<?, ?> localCache() {
+        return local;
     }
 
     public long localSize() {

@@ -35,8 +35,17 @@ public final class ConfigurationFailureAnalyzer implements FailureAnalyzer, Orde
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        if ((root instanceof IllegalStateException || root instanceof IllegalArgumentException
-                || root instanceof java.io.UncheckedIOException) && fromTollgate(root)) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof dev.tollgate.policy.PolicyLoadException policy) {
+                return new FailureAnalysis("Tollgate's policies cannot be loaded:\n\n    " + policy.getMessage(),
+                        ACTION, failure);
+            }
+            if (t instanceof java.io.UncheckedIOException io && fromTollgate(io)) {
+                return new FailureAnalysis("Tollgate could not start:\n\n    " + io.getMessage() + " ("
+                        + (io.getCause() == null ? "" : io.getCause().getMessage()) + ")", ACTION, failure);
+            }
+        }
+        if ((root instanceof IllegalStateException || root instanceof IllegalArgumentException) && fromTollgate(root)) {
             return new FailureAnalysis("Tollgate could not start:\n\n    " + root.getMessage(), ACTION, failure);
         }
         return null;

@@ -1,6 +1,5 @@
 package dev.tollgate.gateway.config;
 
-import dev.tollgate.fallback.DependencyListener;
 import dev.tollgate.fallback.DependencyRegistry;
 import dev.tollgate.gateway.authz.DecisionCache;
 import dev.tollgate.gateway.redis.RedisAccess;
@@ -12,6 +11,7 @@ import dev.tollgate.gateway.admin.AdminServer;
 import dev.tollgate.gateway.admin.AdminSettings;
 import dev.tollgate.gateway.authn.Authenticator;
 import dev.tollgate.gateway.ops.DecisionMetrics;
+import dev.tollgate.gateway.ops.DependencyMetrics;
 import dev.tollgate.gateway.ops.DependenciesHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tollgate.gateway.authn.WorkloadAuthenticator;
@@ -119,9 +119,12 @@ public class TollgateConfiguration {
     }
 
     @Bean
-    DependencyRegistry dependencyRegistry(TollgateProperties properties) {
-        return new DependencyRegistry(properties.dependencies().templates(), properties.dependencies().instances(),
-                DependencyListener.NONE);
+    DependencyRegistry dependencyRegistry(TollgateProperties properties, MeterRegistry meters) {
+        DependencyMetrics metrics = new DependencyMetrics(meters);
+        DependencyRegistry registry = new DependencyRegistry(properties.dependencies().templates(),
+                properties.dependencies().instances(), metrics);
+        metrics.attach(registry);
+        return registry;
     }
 
     @Bean(destroyMethod = "")
@@ -267,6 +270,31 @@ public class TollgateConfiguration {
                                                               DecisionMetrics metrics, DPoPNonces nonces) {
         return new TollgateGatewayFilterFactory(
                 new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock, metrics, nonces));
+    }
+
+    /**
+     * Cache hit ratios (verified tokens, in-process decisions), the revocation view's age and the policy revisions in
+     * force, for {@code /actuator/prometheus}.
+     */
+    @Bean
+    io.micrometer.core.instrument.binder.MeterBinder tollgateStateMeters(TokenVerifier tokens, DecisionCache decisions,
+                                                                        RevocationStore revocations,
+                                                                        PolicyEngine engine) {
+        return registry -> {
+            io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, tokens.cache(),
+                    "tollgate.tokens");
+            if (decisions != null) {
+                io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry,
+                        decisions.localCache(), "tollgate.decisions.l1");
+            }
+            io.micrometer.core.instrument.Gauge.builder("tollgate.revocations.stale", revocations,
+                            r -> r.check(null, null, null, null, null).staleMillis())
+                    .baseUnit("milliseconds")
+                    .description("How long the revocation view has not been confirmed current (0: current)")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder("tollgate.policy.tenants", engine, e -> e.tenants().size())
+                    .description("Tenants with a loaded policy set").register(registry);
+        };
     }
 
     @Bean

@@ -78,11 +78,13 @@ public final class TollgateFilter implements GatewayFilter {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("authenticator completed empty")))
                 .flatMap(authentication -> {
                     trace.authentication = authentication;
+                    trace.authenticatedNanos = System.nanoTime();
                     checkTenant(authentication.principal());
                     return c.authorization().authorize(exchange.getRequest(), trace.routeId, route, authentication);
                 })
                 .map(authorization -> {
                     trace.authorization = authorization;
+                    trace.authorizedNanos = System.nanoTime();
                     if (!authorization.allowed()) {
                         throw RequestRejectedException.forbidden("policy.denied",
                                 "the tenant's policy does not allow this request", authorization.decidingRules());
@@ -138,6 +140,7 @@ public final class TollgateFilter implements GatewayFilter {
             exchange.getResponse().getHeaders().set(DPoPNonces.HEADER, c.nonces().current());
         }
         trace.allowed = true;
+        trace.forwardedNanos = System.nanoTime();
         return chain.filter(exchange.mutate().request(request).build())
                 .onErrorResume(e -> upstreamFailed(exchange, trace, e));
     }
@@ -183,6 +186,16 @@ public final class TollgateFilter implements GatewayFilter {
         List<String> rules = d != null ? d.decidingRules()
                 : t.rejection != null ? t.rejection.decidingRules() : List.of();
         c.metrics().record(t.routeId, effect, reason, degraded);
+        if (t.authenticatedNanos != 0) {
+            c.metrics().phase(t.routeId, "authenticate", t.authenticatedNanos - t.startNanos);
+        }
+        if (t.authorizedNanos != 0) {
+            c.metrics().phase(t.routeId, "authorize", t.authorizedNanos - t.authenticatedNanos);
+            c.metrics().decisionSource(t.authorization.cache());
+        }
+        if (t.forwardedNanos != 0) {
+            c.metrics().phase(t.routeId, "upstream", System.nanoTime() - t.forwardedNanos);
+        }
         DecisionEvent event = new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
                 p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
                 request.getPath().value(), effect, status, reason, rules,
@@ -223,6 +236,10 @@ public final class TollgateFilter implements GatewayFilter {
         /** Allowed: its event is recorded when the upstream has answered. */
         boolean allowed;
         boolean recorded;
+        /** When (nanoTime) authentication, authorization and forwarding finished; 0 when they did not happen. */
+        long authenticatedNanos;
+        long authorizedNanos;
+        long forwardedNanos;
 
         Trace(String decisionId, long startNanos, String routeId) {
             this.decisionId = decisionId;

@@ -69,7 +69,13 @@ public final class TokenVerifier {
         this.issuers = Map.copyOf(byIss);
         this.verified = Caffeine.newBuilder().maximumSize(cacheSize)
                 .expireAfter(new ExpireAt<String, Remembered>(r -> r.token().expiresAt(), java.time.Clock.systemUTC()))
+                .recordStats()
                 .build();
+    }
+
+    /** The verified-token cache, for its hit-ratio metrics ({@code cache.gets{cache=tollgate.tokens}}). */
+    public Cache<String, ?> cache() {
+        return verified;
     }
 
     static Set<JWSAlgorithm> allowed(IssuerSettings settings) {

@@ -66,6 +66,25 @@ class StartupRefusalAndValidateTest {
     }
 
     @Test
+    void aMissingBundleFileAndABrokenPolicyAreOneParagraphEach() throws Exception {
+        FailureAnalysis bundle = new ConfigurationFailureAnalyzer().analyze(startWith(Map.of(
+                "tollgate.trust-domains[0].bundle-file", dir.resolve("missing-bundle.pem").toString())));
+        assertThat(bundle).isNotNull();
+        assertThat(bundle.getDescription()).contains("missing-bundle.pem");
+        Path policies = dir.resolve("policies");
+        for (String tenant : java.util.List.of("acme", "globex", "initech", "tollgate-admin", "hooli", "umbrella")) {
+            Files.createDirectories(policies.resolve(tenant));
+            Files.writeString(policies.resolve(tenant).resolve("tenant.yaml"), "tenant: " + tenant
+                    + "\nresources: [/api/" + tenant + "/]\n");
+        }
+        Files.writeString(policies.resolve("acme/rules.yaml"), "tenant: acme\nrules:\n  - id: r1\n    effect: [permit\n");
+        FailureAnalysis policy = new ConfigurationFailureAnalyzer().analyze(startWith(Map.of(
+                "tollgate.policies.directory", policies.toString())));
+        assertThat(policy).isNotNull();
+        assertThat(policy.getDescription()).contains("rules.yaml").doesNotContain("\tat ");
+    }
+
+    @Test
     void aConfigDirectoryThatIsNotThereIsAnError() throws Exception {
         assertThatThrownBy(() -> TollgateApplication.configLocation(dir.resolve("nowhere").toString()))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems().get(0)

@@ -1,0 +1,56 @@
+package dev.tollgate.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.gateway.testsupport.GatewayFixture;
+import dev.tollgate.gateway.testsupport.GatewayTestBase;
+import dev.tollgate.gateway.testsupport.TlsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+
+/**
+ * Issue 14, item 4: {@code /actuator/prometheus} on the management port carries what an operator watches — decisions
+ * by route, effect and reason; per-phase latency histograms; cache hit counts; decision sources; dependency calls and
+ * breaker states; the revocation view's age; decision-log drops and refusals.
+ */
+class MetricsEndpointTest extends GatewayTestBase {
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void thePrometheusEndpointCarriesTheOperatorsMetrics() throws Exception {
+        TlsClient client = client(fixture.checkout);
+        String token = fixture.token(GatewayFixture.CHECKOUT).sign();
+        assertThat(client.get("/api/acme/orders/7", TlsClient.bearer(token)).status()).isEqualTo(200);
+        assertThat(client.get("/api/acme/orders/7", TlsClient.bearer(token)).status()).isEqualTo(200);
+        assertThat(client.send("DELETE", "/api/acme/orders/7", TlsClient.bearer(token)).status()).isEqualTo(403);
+
+        HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        String body = scrape.body();
+        assertThat(body)
+                .contains("tollgate_decisions_total{degraded=\"false\",effect=\"ALLOW\",reason=\"policy.permit\","
+                        + "route=\"acme-api\"}")
+                .contains("reason=\"policy.denied\"")
+                .contains("tollgate_phase_duration_seconds_bucket{phase=\"authenticate\",route=\"acme-api\"")
+                .contains("tollgate_phase_duration_seconds_bucket{phase=\"authorize\",route=\"acme-api\"")
+                .contains("tollgate_phase_duration_seconds_bucket{phase=\"upstream\",route=\"acme-api\"")
+                .contains("cache_gets_total{cache=\"tollgate.tokens\",result=\"hit\"")
+                .contains("cache_gets_total{cache=\"tollgate.decisions.l1\"")
+                .contains("tollgate_decision_source_total{source=")
+                .contains("tollgate_dependency_calls_total{dependency=")
+                .contains("tollgate_dependency_state{dependency=")
+                .contains("tollgate_revocations_stale_milliseconds")
+                .contains("tollgate_decision_log_dropped_total")
+                .contains("tollgate_decision_log_refused_total")
+                .contains("tollgate_decision_log_free")
+                .contains("tollgate_policy_tenants");
+    }
+}
