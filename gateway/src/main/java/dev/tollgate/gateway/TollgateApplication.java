@@ -1,6 +1,7 @@
 package dev.tollgate.gateway;
 
 import dev.tollgate.gateway.config.ConfigurationProblem;
+import dev.tollgate.gateway.config.ConfigurationSchema;
 import dev.tollgate.gateway.config.ConfigurationValidator;
 import dev.tollgate.gateway.config.InvalidConfigurationException;
 import dev.tollgate.gateway.demo.DemoMain;
@@ -25,6 +26,10 @@ public class TollgateApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("demo")) {
             DemoMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("schema")) {
+            System.out.print(ConfigurationSchema.generate());
             return;
         }
         if (args.length > 0 && args[0].equals("validate")) {

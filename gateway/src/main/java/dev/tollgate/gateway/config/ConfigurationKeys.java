@@ -64,6 +64,13 @@ final class ConfigurationKeys {
         return null;
     }
 
+    /** Every key a type has directly, dashed, with the type it binds to (for the JSON Schema). */
+    static Map<String, Type> typedKeys(Class<?> type) {
+        Map<String, Type> out = new LinkedHashMap<>();
+        properties(type).forEach((uniform, t) -> out.put(dashedOf(uniform), t));
+        return out;
+    }
+
     /** Every key a type has directly, in dashed form (for generated misspellings in tests and for documentation). */
     static List<String> directKeys(Class<?> type) {
         return List.copyOf(properties(type).keySet().stream().map(ConfigurationKeys::dashedOf).toList());
