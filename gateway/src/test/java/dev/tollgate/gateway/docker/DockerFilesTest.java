@@ -64,4 +64,37 @@ class DockerFilesTest {
         assertThat(env.get("TOLLGATE_REDIS_URI")).isEqualTo("redis://redis:6379");
         assertThat(properties).contains("public record Redis(String uri").contains("public record Admin(Boolean enabled, String address");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHealthcheckAsksReadinessOnTheManagementPortAndWorks() throws Exception {
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        Matcher check = Pattern.compile("(?m)^  CMD (\\[.*\\])$").matcher(dockerfile);
+        assertThat(dockerfile).contains("HEALTHCHECK");
+        assertThat(check.find()).isTrue();
+        List<String> command = tools.jackson.databind.json.JsonMapper.builder().build().readValue(check.group(1),
+                List.class);
+        assertThat(String.join(" ", command)).contains("127.0.0.1/9443").contains("/actuator/health/readiness");
+        // Run the very command against a stand-in management port: ready (200) passes, not ready (503) fails.
+        for (int status : new int[] {200, 503}) {
+            com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/actuator/health/readiness", exchange -> {
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+            try {
+                List<String> local = command.stream().map(c -> c.replace("127.0.0.1/9443", "127.0.0.1/"
+                        + server.getAddress().getPort())).toList();
+                Process p = new ProcessBuilder(local).redirectErrorStream(true).start();
+                assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as("healthcheck exit for %s", status).isEqualTo(status == 200 ? 0 : 1);
+            } finally {
+                server.stop(0);
+            }
+        }
+        String ignore = Files.readString(ROOT.resolve(".dockerignore"));
+        assertThat(ignore).contains("**/target").contains(".demo").contains(".git");
+    }
 }
