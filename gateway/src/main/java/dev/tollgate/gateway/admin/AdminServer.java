@@ -51,7 +51,9 @@ public final class AdminServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final JsonMapper json = JsonMapper.builder().build();
-    private static final int MAX_BODY = 8192;
+    /** Fits the largest batch the endpoint takes ({@link #MAX_EVALUATIONS} items of a few hundred bytes each). */
+    private static final int MAX_BODY = 1024 * 1024;
+    static final int MAX_EVALUATIONS = 1000;
 
     private final AdminSettings settings;
     private final X509ExtendedTrustManager trustManager;
@@ -103,7 +105,9 @@ public final class AdminServer implements SmartLifecycle {
                         .post("/access/v1/evaluation", (req, res) -> handle(req, res, "authzen.evaluate",
                                 this::evaluation))
                         .post("/access/v1/evaluations", (req, res) -> handle(req, res, "authzen.evaluate",
-                                this::evaluations)))
+                                this::evaluations))
+                        .get("/.well-known/authzen-configuration", (req, res) -> handle(req, res,
+                                "authzen.evaluate", this::metadata)))
                 .bindNow();
         log.info("admin API listening on {}:{} (mTLS, admin tenant '{}')", settings.address(), server.port(),
                 settings.tenant());
@@ -142,8 +146,7 @@ public final class AdminServer implements SmartLifecycle {
                                     : operation.apply(call, body))
                             .onErrorResume(IllegalArgumentException.class, e -> Mono.just(new Reply(400,
                                     problem(400, "admin.bad-request", e.getMessage(), decisionId))))
-                            .onErrorResume(e -> Mono.just(new Reply(503, problem(503, "dependency.revocations",
-                                    "the revocation store is unavailable", decisionId))))
+                            .onErrorResume(e -> Mono.just(failed(action, e, decisionId)))
                     : Mono.just(new Reply(403, problem(403, "policy.denied",
                             "the admin policy does not allow this operation", decisionId)));
         }
@@ -155,12 +158,29 @@ public final class AdminServer implements SmartLifecycle {
                     principal == null ? null : principal.id(), principal == null ? null : principal.trustDomain(),
                     req.method().name(), path, effect, r.status(), action, decidingRules, decidedRevision,
                     principal == null ? List.of() : List.of("mtls"), null, null, null, null, null, false, null,
-                    List.of(), (System.nanoTime() - start) / 1000));
-            return res.status(r.status()).header("content-type", r.status() < 300 ? "application/json"
+                    List.of(), (System.nanoTime() - start) / 1000, principal == null ? null : principal.id()));
+            res.status(r.status()).header("content-type", r.status() < 300 ? "application/json"
                             : "application/problem+json")
-                    .header("X-Tollgate-Decision-Id", decisionId)
-                    .sendString(Mono.just(r.body())).then();
+                    .header("X-Tollgate-Decision-Id", decisionId);
+            String requestId = req.requestHeaders().get("X-Request-ID");
+            if (requestId != null && requestId.length() <= 256 && requestId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                res.header("X-Request-ID", requestId); // AuthZEN 1.0 §10.1.3: echoed, so a PEP can correlate
+            }
+            return res.sendString(Mono.just(r.body())).then();
         });
+    }
+
+    /**
+     * An operation that failed other than by bad input: a revocation or tenant operation whose store did not answer is
+     * a 503 the caller may retry; anything else is an internal error, never blamed on a dependency.
+     */
+    private Reply failed(String action, Throwable e, String decisionId) {
+        if (action.startsWith("revocations.") || action.startsWith("tenants.")) {
+            return new Reply(503, problem(503, "dependency.revocations", "the revocation store is unavailable",
+                    decisionId));
+        }
+        log.error("admin call {} failed (decision {})", action, decisionId, e);
+        return new Reply(500, problem(500, "admin.internal", "the request could not be completed", decisionId));
     }
 
     /** An authorized admin call. */
@@ -221,43 +241,119 @@ public final class AdminServer implements SmartLifecycle {
         };
     }
 
-    /** AuthZEN 1.0 access evaluation: {@code {"decision": bool, "context": {...}}}. */
+    /**
+     * AuthZEN 1.0 access evaluation (§6): {@code {"decision": bool, "context": {"reason_admin": ...}}}. A malformed
+     * request is a 400, never a decision.
+     */
     private Mono<Reply> evaluation(Call call, String body) {
         JsonNode request = AuthZenRequests.parse(body);
-        return Mono.just(new Reply(200, evaluate(null, request).toString()));
-    }
-
-    /** AuthZEN 1.0 access evaluations (batch), {@code execute_all} semantics. */
-    private Mono<Reply> evaluations(Call call, String body) {
-        JsonNode request = AuthZenRequests.parse(body);
+        AccessRequest access = AuthZenRequests.toAccessRequest(null, request, trustDomains.get(), clock.instant());
+        Decision d = decide(call, access);
         var out = AuthZenRequests.object();
-        var results = out.putArray("evaluations");
-        JsonNode items = request.path("evaluations");
-        if (!items.isArray() || items.isEmpty()) {
-            results.add(evaluate(null, request));
-        } else {
-            if (items.size() > 1000) {
-                throw new IllegalArgumentException("at most 1000 evaluations per request");
-            }
-            items.forEach(item -> results.add(evaluate(request, item)));
+        out.put("decision", d.allowed());
+        var reason = out.putObject("context").putObject("reason_admin");
+        d.decidingRules().forEach(reason.putArray("deciding_rules")::add);
+        if (d.revision() != null) {
+            reason.put("revision", d.revision().toString());
         }
         return Mono.just(new Reply(200, out.toString()));
     }
 
-    private tools.jackson.databind.node.ObjectNode evaluate(JsonNode defaults, JsonNode item) {
+    /**
+     * AuthZEN 1.0 access evaluations (§7): each item is the top-level defaults overridden by the item's members; the
+     * answer is {@code {"evaluations": [{"decision": bool}, ...]}} in order, nothing more (interop runners compare it
+     * exactly). An item that is malformed or incomplete is answered {@code false} and logged with its reason.
+     * {@code options.evaluations_semantic}: {@code execute_all} (default), {@code deny_on_first_deny} or
+     * {@code permit_on_first_permit}, which stop after the first such answer (§7.1.2).
+     */
+    private Mono<Reply> evaluations(Call call, String body) {
+        JsonNode request = AuthZenRequests.parse(body);
+        String semantic = semantic(request);
         var out = AuthZenRequests.object();
-        try {
-            Decision d = policy.apply(AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(),
-                    clock.instant()));
-            out.put("decision", d.allowed());
-            var reason = out.putObject("context").putObject("reason_admin");
-            d.decidingRules().forEach(reason.putArray("deciding_rules")::add);
-            reason.put("revision", d.revision() == null ? null : d.revision().toString());
-        } catch (IllegalArgumentException e) {
-            out.put("decision", false);
-            out.putObject("context").putObject("error").put("message", e.getMessage());
+        var results = out.putArray("evaluations");
+        JsonNode items = request.path("evaluations");
+        if (!items.isMissingNode() && !items.isArray()) {
+            throw new IllegalArgumentException("evaluations must be an array");
         }
-        return out;
+        if (items.isEmpty()) {
+            // §7.1: no evaluations array behaves as a single evaluation.
+            results.addObject().put("decision", evaluateItem(call, null, request));
+            return Mono.just(new Reply(200, out.toString()));
+        }
+        if (items.size() > MAX_EVALUATIONS) {
+            throw new IllegalArgumentException("at most " + MAX_EVALUATIONS + " evaluations per request");
+        }
+        for (JsonNode item : items) {
+            boolean decision = evaluateItem(call, request, item);
+            results.addObject().put("decision", decision);
+            if (semantic.equals("deny_on_first_deny") && !decision
+                    || semantic.equals("permit_on_first_permit") && decision) {
+                break;
+            }
+        }
+        return Mono.just(new Reply(200, out.toString()));
+    }
+
+    private static String semantic(JsonNode request) {
+        JsonNode options = request.get("options");
+        if (options == null || options.isNull()) {
+            return "execute_all";
+        }
+        if (!options.isObject()) {
+            throw new IllegalArgumentException("options must be a JSON object");
+        }
+        JsonNode s = options.get("evaluations_semantic");
+        if (s == null || s.isNull()) {
+            return "execute_all";
+        }
+        if (!s.isString() || !List.of("execute_all", "deny_on_first_deny", "permit_on_first_permit")
+                .contains(s.asString())) {
+            throw new IllegalArgumentException("options.evaluations_semantic must be execute_all, deny_on_first_deny"
+                    + " or permit_on_first_permit");
+        }
+        return s.asString();
+    }
+
+    /** One batch item's decision; a malformed item is {@code false}, with its reason in the decision log. */
+    private boolean evaluateItem(Call call, JsonNode defaults, JsonNode item) {
+        try {
+            return decide(call, AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(), clock.instant()))
+                    .allowed();
+        } catch (IllegalArgumentException e) {
+            recordEvaluation(call, null, null, "admin.bad-request", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Decides and leaves the evaluation's own decision-log line: who was asked about, the answer, and who asked. */
+    private Decision decide(Call call, AccessRequest access) {
+        Decision d = policy.apply(access);
+        recordEvaluation(call, access, d, d.allowed() ? "policy.permit" : "policy.denied", null);
+        return d;
+    }
+
+    private void recordEvaluation(Call call, AccessRequest access, Decision d, String reason, String error) {
+        List<String> errors = error != null ? List.of(error) : d == null ? List.of()
+                : d.errors().stream().map(e -> e.ruleId() + ": " + e.message()).toList();
+        decisionLog.record(new DecisionEvent(DecisionIds.next(), clock.instant(), "authzen",
+                access == null ? null : access.tenant(), access == null ? null : access.principal().id(),
+                access == null ? null : access.principal().trustDomain(), access == null ? null : access.action(),
+                access == null ? null : access.resource(), d != null && d.allowed() ? "ALLOW" : d == null ? "ERROR"
+                : "DENY", null, reason, d == null ? List.of() : d.decidingRules(),
+                d == null || d.revision() == null ? null : d.revision().toString(), List.of(), null, null, null, null,
+                null, false, null, errors, d == null ? 0 : d.evaluationNanos() / 1000, call.principal().id()));
+    }
+
+    /** PDP metadata (§9): where this PDP's endpoints are. The Search APIs are not offered, so not listed. */
+    private Mono<Reply> metadata(Call call, String body) {
+        String host = call.request().requestHeaders().get("Host");
+        String base = "https://" + (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]-]+")
+                ? settings.address() + ":" + server.port() : host);
+        var out = AuthZenRequests.object();
+        out.put("policy_decision_point", base);
+        out.put("access_evaluation_endpoint", base + "/access/v1/evaluation");
+        out.put("access_evaluations_endpoint", base + "/access/v1/evaluations");
+        return Mono.just(new Reply(200, out.toString()));
     }
 
     /** Everything a decision returns, for a policy author: rules, errors, revision, attributes read, validity. */

@@ -33,15 +33,22 @@ final class AuthZenRequests {
     private AuthZenRequests() {
     }
 
-    /** One evaluation: the defaults of an evaluations request, overridden by the item's members. */
+    /**
+     * One evaluation: the defaults of an evaluations request, overridden by the item's members. Shapes are checked as
+     * AuthZEN 1.0 states them (§5: subject {@code type} and {@code id}, resource {@code type} and {@code id}, action
+     * {@code name}, all strings; {@code properties} and {@code context} objects): anything else is refused with an
+     * {@link IllegalArgumentException} — a malformed item is never evaluated as if it were the defaults.
+     */
     static AccessRequest toAccessRequest(JsonNode defaults, JsonNode item, TrustDomains trustDomains, Instant now) {
-        JsonNode subject = pick(item, defaults, "subject");
-        JsonNode action = pick(item, defaults, "action");
-        JsonNode resource = pick(item, defaults, "resource");
+        if (item == null || !item.isObject()) {
+            throw new IllegalArgumentException("an evaluation must be a JSON object");
+        }
+        JsonNode subject = entity(item, defaults, "subject", "type", "id");
+        JsonNode action = entity(item, defaults, "action", "name");
+        JsonNode resource = entity(item, defaults, "resource", "type", "id");
         JsonNode context = pick(item, defaults, "context");
-        if (subject == null || !subject.hasNonNull("id") || action == null || !action.hasNonNull("name")
-                || resource == null || !resource.hasNonNull("id")) {
-            throw new IllegalArgumentException("an evaluation needs subject.id, action.name and resource.id");
+        if (context != null && !context.isObject()) {
+            throw new IllegalArgumentException("context must be a JSON object");
         }
         String id = subject.get("id").asString();
         String trustDomain = null;
@@ -53,28 +60,95 @@ final class AuthZenRequests {
                 throw new IllegalArgumentException("subject.id is not a workload's SPIFFE ID: " + e.getMessage());
             }
         }
-        JsonNode sp = subject.path("properties");
-        String subjectTenant = sp.hasNonNull("tenant") ? sp.get("tenant").asString()
+        JsonNode sp = properties(subject, "subject");
+        String subjectTenant = sp.hasNonNull("tenant") ? text(sp, "tenant", "subject.properties")
                 : trustDomain == null || trustDomains.get(trustDomain) == null ? null
                 : trustDomains.get(trustDomain).tenant();
-        JsonNode rp = resource.path("properties");
-        String tenant = rp.hasNonNull("tenant") ? rp.get("tenant").asString() : subjectTenant;
+        JsonNode rp = properties(resource, "resource");
+        String tenant = rp.hasNonNull("tenant") ? text(rp, "tenant", "resource.properties") : subjectTenant;
         if (tenant == null) {
             throw new IllegalArgumentException("resource.properties.tenant is required for this subject");
         }
         Set<CredentialKind> credentials = EnumSet.noneOf(CredentialKind.class);
-        sp.path("credentials").valueStream().forEach(c -> credentials.add(
-                CredentialKind.valueOf(c.asString().toUpperCase(Locale.ROOT).replace('-', '_'))));
+        JsonNode creds = sp.path("credentials");
+        if (!creds.isMissingNode() && !creds.isArray()) {
+            throw new IllegalArgumentException("subject.properties.credentials must be an array");
+        }
+        for (JsonNode c : creds) {
+            try {
+                credentials.add(CredentialKind.valueOf(c.asString().toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("subject.properties.credentials has an unknown credential");
+            }
+        }
+        if (sp.has("claims") && !sp.get("claims").isObject()) {
+            throw new IllegalArgumentException("subject.properties.claims must be a JSON object");
+        }
+        if (rp.has("headers") && !rp.get("headers").isObject()) {
+            throw new IllegalArgumentException("resource.properties.headers must be a JSON object");
+        }
         Map<String, Object> claims = sp.has("claims") ? json.convertValue(sp.get("claims"), Map.class) : Map.of();
-        Principal principal = new Principal(id, trustDomain, subjectTenant, sp.path("issuer").asString(null),
-                claims, credentials);
+        Principal principal = new Principal(id, trustDomain, subjectTenant,
+                sp.hasNonNull("issuer") ? text(sp, "issuer", "subject.properties") : null, claims, credentials);
         Map<String, String> headers = new HashMap<>();
         rp.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
         Map<String, Object> ctx = context == null ? Map.of() : json.convertValue(context, Map.class);
-        Instant time = context != null && context.hasNonNull("time") ? Instant.parse(context.get("time").asString())
-                : now;
         return new AccessRequest(tenant, principal, action.get("name").asString(), resource.get("id").asString(),
-                headers, Map.of(), ctx, time);
+                headers, Map.of(), ctx, time(context, now));
+    }
+
+    /**
+     * {@code context.time}, as RFC 3339 allows it — the spec's own example {@code 1985-10-26T01:22-07:00} has no
+     * seconds — or now.
+     */
+    private static Instant time(JsonNode context, Instant now) {
+        if (context == null || !context.has("time")) {
+            return now;
+        }
+        JsonNode t = context.get("time");
+        if (!t.isString()) {
+            throw new IllegalArgumentException("context.time must be an RFC 3339 date-time string");
+        }
+        try {
+            return java.time.OffsetDateTime.parse(t.asString(), java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("context.time must be an RFC 3339 date-time");
+        }
+    }
+
+    /** A subject, resource or action: an object whose named members are non-empty strings. */
+    private static JsonNode entity(JsonNode item, JsonNode defaults, String name, String... required) {
+        JsonNode node = pick(item, defaults, name);
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(name + " must be a JSON object");
+        }
+        for (String member : required) {
+            JsonNode v = node.get(member);
+            if (v == null || !v.isString() || v.asString().isEmpty()) {
+                throw new IllegalArgumentException(name + "." + member + " is required and must be a string");
+            }
+        }
+        return node;
+    }
+
+    private static JsonNode properties(JsonNode entity, String name) {
+        JsonNode p = entity.get("properties");
+        if (p == null || p.isNull()) {
+            return json.createObjectNode();
+        }
+        if (!p.isObject()) {
+            throw new IllegalArgumentException(name + ".properties must be a JSON object");
+        }
+        return p;
+    }
+
+    private static String text(JsonNode node, String member, String where) {
+        JsonNode v = node.get(member);
+        if (!v.isString()) {
+            throw new IllegalArgumentException(where + "." + member + " must be a string");
+        }
+        return v.asString();
     }
 
     private static JsonNode pick(JsonNode item, JsonNode defaults, String name) {

@@ -14,10 +14,12 @@ import java.util.List;
  * @param failureMode  the failure mode taken when a dependency was down ({@code null} when none)
  * @param cache        where the decision came from: {@code L1}, {@code L2}, {@code MISS}, or {@code null} when no policy ran
  * @param errors       policy conditions that failed to evaluate ({@code rule-id: message}); their rules did not apply
+ * @param caller       who asked for the decision when it is not the principal itself: the PEP (the mTLS caller of the
+ *                     AuthZEN endpoint) for a PDP evaluation; {@code null} for requests through a route
  */
 public record DecisionEvent(String decisionId, Instant time, String route, String tenant, String principal,
                             String trustDomain, String method, String path, String effect, Integer status, String reason,
                             List<String> decidingRules, String revision, List<String> credentials, String tokenId,
                             String jti, String jkt, String x5t, String failureMode, boolean degraded, String cache,
-                            List<String> errors, long latencyMicros) {
+                            List<String> errors, long latencyMicros, String caller) {
 }

@@ -39,6 +39,9 @@ public final class DecisionEventEncoder {
             g.writeStringProperty("cache", e.cache());
             writeList(g, "errors", e.errors());
             g.writeNumberProperty("latency_us", e.latencyMicros());
+            if (e.caller() != null) {
+                g.writeStringProperty("caller", e.caller());
+            }
             g.writeEndObject();
         }
         return out.toString();

@@ -75,7 +75,8 @@ public class RouteGuard implements GlobalFilter, Ordered {
         metrics.record(routeId, effect, reason, false);
         decisionLog.record(new DecisionEvent(id, clock.instant(), routeId, null, null, null,
                 request.getMethod().name(), request.getPath().value(), effect, status, reason, List.of(), null,
-                List.of(), null, null, null, null, null, false, null, List.of(), (System.nanoTime() - start) / 1000));
+                List.of(), null, null, null, null, null, false, null, List.of(), (System.nanoTime() - start) / 1000,
+                null));
     }
 
     /** After every route filter (which default to small orders), before the routing filters proxy the request. */

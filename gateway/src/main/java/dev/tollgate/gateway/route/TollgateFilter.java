@@ -206,7 +206,7 @@ public final class TollgateFilter implements GatewayFilter {
                 failureMode, degraded,
                 t.authorization == null ? null : t.authorization.cache(),
                 t.authorization == null ? List.of() : t.authorization.errors(),
-                (System.nanoTime() - t.startNanos) / 1000);
+                (System.nanoTime() - t.startNanos) / 1000, null);
         if (t.reserved) {
             c.decisionLog().recordReserved(event);
         } else {

@@ -15,7 +15,7 @@ class DecisionLogTest {
         return new DecisionEvent(id, Instant.parse("2026-11-22T10:00:00Z"), "acme-api", "acme",
                 "spiffe://acme.demo/ns/shop/sa/checkout", "acme.demo", "GET", "/api/acme/orders/\"42\"", "ALLOW", 200,
                 "policy.permit", List.of("checkout-reads-orders"), "abc123", List.of("jwt", "mtls"), "f00d", "j1",
-                null, "x5t", null, false, "MISS", List.of(), 123);
+                null, "x5t", null, false, "MISS", List.of(), 123, null);
     }
 
     @Test

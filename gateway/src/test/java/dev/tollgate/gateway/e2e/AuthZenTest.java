@@ -58,8 +58,8 @@ class AuthZenTest extends GatewayTestBase {
     @Test
     void explainShowsWhatDecided() {
         TlsClient.Response r = post("/policies/explain", """
-                {"subject": {"id": "%s"}, "action": {"name": "DELETE"},
-                 "resource": {"id": "/api/acme/orders/1"}}
+                {"subject": {"type": "workload", "id": "%s"}, "action": {"name": "DELETE"},
+                 "resource": {"type": "http", "id": "/api/acme/orders/1"}}
                 """.formatted(GatewayFixture.CHECKOUT));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).contains("\"allowed\":false").contains("\"deciding_rules\":[\"no-deletes\"]")
@@ -82,8 +82,8 @@ class AuthZenTest extends GatewayTestBase {
                      "action": {"name": "GET"},
                      "resource": {"type": "http", "id": "/api/acme/orders/42", "properties": {"tenant": "acme"}}}
                     """.formatted(id));
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.body()).as(id).contains("\"decision\":false").contains("not a workload's SPIFFE ID");
+            assertThat(r.status()).as(id).isEqualTo(400);
+            assertThat(r.body()).as(id).contains("not a workload's SPIFFE ID").doesNotContain("\"decision\":true");
         }
     }
 }

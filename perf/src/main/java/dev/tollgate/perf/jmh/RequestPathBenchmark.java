@@ -107,7 +107,7 @@ public class RequestPathBenchmark {
         event = new DecisionEvent("0123456789abcdef0123456789abcdef", Instant.now(), "acme-api", "acme",
                 "spiffe://acme.bench/ns/shop/sa/checkout", "acme.bench", "GET", "/api/acme/orders/42", "ALLOW", 200,
                 "policy.permit", List.of("reads"), "0123456789abcdef", List.of("jwt", "mtls"), es256Hash,
-                UUID.randomUUID().toString(), null, "x5t", null, false, "MISS", List.of(), 42);
+                UUID.randomUUID().toString(), null, "x5t", null, false, "MISS", List.of(), 42, null);
     }
 
     private static String sign(JWSHeader header, com.nimbusds.jose.JWSSigner signer) throws Exception {
@@ -153,6 +153,6 @@ public class RequestPathBenchmark {
         return encoder.encode(new DecisionEvent(event.decisionId(), Instant.now(), "acme-api", "acme",
                 token.subject(), "acme.bench", "GET", access.resource(), d.allowed() ? "ALLOW" : "DENY", 200,
                 "policy.permit", d.decidingRules(), d.revision().toString(), List.of("jwt", "mtls"),
-                token.tokenId(), token.jti(), null, null, null, false, "MISS", List.of(), 1));
+                token.tokenId(), token.jti(), null, null, null, false, "MISS", List.of(), 1, null));
     }
 }
