@@ -247,7 +247,14 @@ public final class AdminServer implements SmartLifecycle {
      */
     private Mono<Reply> evaluation(Call call, String body) {
         JsonNode request = AuthZenRequests.parse(body);
-        AccessRequest access = AuthZenRequests.toAccessRequest(null, request, trustDomains.get(), clock.instant());
+        AccessRequest access;
+        try {
+            access = AuthZenRequests.toAccessRequest(null, request, trustDomains.get(), clock.instant(),
+                    settings.bindings(), call.principal().id());
+        } catch (TenantNotBoundException e) {
+            recordEvaluation(call, null, null, "authzen.tenant-not-bound", e.getMessage());
+            return Mono.just(new Reply(403, problem(403, "authzen.tenant-not-bound", e.getMessage(), null)));
+        }
         Decision d = decide(call, access);
         var out = AuthZenRequests.object();
         out.put("decision", d.allowed());
@@ -317,8 +324,11 @@ public final class AdminServer implements SmartLifecycle {
     /** One batch item's decision; a malformed item is {@code false}, with its reason in the decision log. */
     private boolean evaluateItem(Call call, JsonNode defaults, JsonNode item) {
         try {
-            return decide(call, AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(), clock.instant()))
-                    .allowed();
+            return decide(call, AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(), clock.instant(),
+                    settings.bindings(), call.principal().id())).allowed();
+        } catch (TenantNotBoundException e) {
+            recordEvaluation(call, null, null, "authzen.tenant-not-bound", e.getMessage());
+            return false;
         } catch (IllegalArgumentException e) {
             recordEvaluation(call, null, null, "admin.bad-request", e.getMessage());
             return false;
@@ -399,7 +409,7 @@ public final class AdminServer implements SmartLifecycle {
 
     private static String problem(int status, String code, String detail, String decisionId) {
         return "{\"type\":\"about:blank\",\"status\":" + status + ",\"code\":" + Json.quote(code) + ",\"detail\":"
-                + Json.quote(detail) + ",\"decision_id\":" + Json.quote(decisionId) + "}";
+                + Json.quote(detail) + (decisionId == null ? "" : ",\"decision_id\":" + Json.quote(decisionId)) + "}";
     }
 
     @Override

@@ -40,6 +40,16 @@ final class AuthZenRequests {
      * {@link IllegalArgumentException} — a malformed item is never evaluated as if it were the defaults.
      */
     static AccessRequest toAccessRequest(JsonNode defaults, JsonNode item, TrustDomains trustDomains, Instant now) {
+        return toAccessRequest(defaults, item, trustDomains, now, null, null);
+    }
+
+    /**
+     * As above, for an enforcement point: the request's tenant is its {@code resource.properties.tenant}, else the
+     * subject's trust domain's, else the tenant of its {@code subject.type}, else the default; and it must be one the
+     * PEP is bound to ({@link TenantNotBoundException} otherwise). Without bindings (explain), no such check.
+     */
+    static AccessRequest toAccessRequest(JsonNode defaults, JsonNode item, TrustDomains trustDomains, Instant now,
+                                         PdpBindings bindings, String pep) {
         if (item == null || !item.isObject()) {
             throw new IllegalArgumentException("an evaluation must be a JSON object");
         }
@@ -61,13 +71,19 @@ final class AuthZenRequests {
             }
         }
         JsonNode sp = properties(subject, "subject");
+        String mapped = bindings == null ? null
+                : bindings.subjectTypes().getOrDefault(subject.get("type").asString(), bindings.defaultTenant());
         String subjectTenant = sp.hasNonNull("tenant") ? text(sp, "tenant", "subject.properties")
-                : trustDomain == null || trustDomains.get(trustDomain) == null ? null
-                : trustDomains.get(trustDomain).tenant();
+                : trustDomain != null && trustDomains.get(trustDomain) != null ? trustDomains.get(trustDomain).tenant()
+                : mapped;
         JsonNode rp = properties(resource, "resource");
         String tenant = rp.hasNonNull("tenant") ? text(rp, "tenant", "resource.properties") : subjectTenant;
         if (tenant == null) {
-            throw new IllegalArgumentException("resource.properties.tenant is required for this subject");
+            throw new IllegalArgumentException("the request names no tenant: set resource.properties.tenant, or map"
+                    + " subject type '" + subject.get("type").asString() + "' under tollgate.admin.authzen");
+        }
+        if (bindings != null && !bindings.tenantsOf(pep).contains(tenant)) {
+            throw new TenantNotBoundException(tenant);
         }
         Set<CredentialKind> credentials = EnumSet.noneOf(CredentialKind.class);
         JsonNode creds = sp.path("credentials");

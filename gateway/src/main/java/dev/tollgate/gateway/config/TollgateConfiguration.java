@@ -307,7 +307,8 @@ public class TollgateConfiguration {
                             PolicyEngine engine, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
         TollgateProperties.Admin admin = properties.admin();
         return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
-                properties.tls().certificate(), properties.tls().privateKey()), new SpiffeTrustManager(trustDomains),
+                properties.tls().certificate(), properties.tls().privateKey(), admin.authzen().bindings()),
+                new SpiffeTrustManager(trustDomains),
                 trustDomains, engine::authorize, () -> {
                     var outcome = engine.reload();
                     return outcome.applied() ? null : outcome.error().getMessage();

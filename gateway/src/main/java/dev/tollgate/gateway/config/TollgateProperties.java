@@ -34,7 +34,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
         dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
-        admin = admin == null ? new Admin(null, null, null, null) : admin;
+        admin = admin == null ? new Admin(null, null, null, null, null) : admin;
         dpop = dpop == null ? new Dpop(null, null, null, null, null, null, null, null) : dpop;
         crypto = crypto == null ? new Crypto(null) : crypto;
     }
@@ -210,12 +210,27 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *
      * @param tenant the tenant whose workloads may call it; its policy authorizes each named action
      */
-    public record Admin(Boolean enabled, String address, Integer port, String tenant) {
+    public record Admin(Boolean enabled, String address, Integer port, String tenant, AuthZen authzen) {
         public Admin {
             enabled = enabled == null ? Boolean.TRUE : enabled;
             address = address == null ? "127.0.0.1" : address;
             port = port == null ? 9444 : port;
             tenant = tenant == null ? "tollgate-admin" : tenant;
+            authzen = authzen == null ? new AuthZen(null, null, null) : authzen;
+        }
+    }
+
+    /**
+     * The AuthZEN endpoints' tenant bindings ({@code tollgate.admin.authzen}).
+     *
+     * @param peps           each enforcement point (its workload SPIFFE ID) and the tenants it may ask about
+     * @param subjectTypes   AuthZEN subject type to tenant, for subjects that are not SPIFFE IDs
+     * @param defaultTenant  the tenant of a request that names none and whose subject type is not mapped
+     */
+    public record AuthZen(List<dev.tollgate.gateway.admin.PdpBindings.Pep> peps, Map<String, String> subjectTypes,
+                          String defaultTenant) {
+        public dev.tollgate.gateway.admin.PdpBindings bindings() {
+            return dev.tollgate.gateway.admin.PdpBindings.of(peps, subjectTypes, defaultTenant);
         }
     }
 

@@ -154,4 +154,38 @@ class AuthZenConformanceTest extends GatewayTestBase {
         assertThat(deny.method()).isEqualTo("DELETE");
         assertThat(deny.decidingRules()).contains("no-deletes");
     }
+
+    @Test
+    void anEnforcementPointAsksOnlyAboutTheTenantsItIsBoundTo() {
+        // Issue 13, item 2: the operator's PEP is bound to acme and initech; globex's tenant is not its to ask about,
+        // whatever the request claims.
+        String globex = "{\"type\": \"workload\", \"id\": \"" + GatewayFixture.INVOICER + "\"}";
+        TlsClient.Response single = post("/access/v1/evaluation", """
+                {"subject": %s, "action": {"name": "GET"},
+                 "resource": {"type": "http", "id": "/api/globex/invoices/1"}}
+                """.formatted(globex));
+        assertThat(single.status()).isEqualTo(403);
+        assertThat(single.body()).contains("authzen.tenant-not-bound").doesNotContain("null");
+        TlsClient.Response claimed = post("/access/v1/evaluations", """
+                {"subject": %s, "action": {"name": "GET"}, "evaluations": [
+                  {"resource": %s},
+                  {"resource": {"type": "http", "id": "/api/globex/invoices/1", "properties": {"tenant": "globex"}}}]}
+                """.formatted(SUBJECT, PERMITTED));
+        assertThat(claimed.body()).isEqualTo("{\"evaluations\":[{\"decision\":true},{\"decision\":false}]}");
+    }
+
+    @Test
+    void aSubjectTypeMapsToItsTenantWithoutTheRequestNamingOne() {
+        TlsClient.Response r = post("/access/v1/evaluation", """
+                {"subject": {"type": "user", "id": "alice@acme.example"}, "action": {"name": "GET"},
+                 "resource": {"type": "http", "id": "/api/acme/orders/42"}}
+                """);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        TlsClient.Response unmapped = post("/access/v1/evaluation", """
+                {"subject": {"type": "robot", "id": "r2d2"}, "action": {"name": "GET"},
+                 "resource": {"type": "http", "id": "/api/acme/orders/42"}}
+                """);
+        assertThat(unmapped.status()).isEqualTo(400);
+        assertThat(unmapped.body()).contains("names no tenant");
+    }
 }

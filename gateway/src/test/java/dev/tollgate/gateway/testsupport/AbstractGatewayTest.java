@@ -62,6 +62,10 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.trust-domains[5].bundle-endpoint-profile", () -> "https_spiffe");
         r.add("tollgate.trust-domains[5].endpoint-spiffe-id", () -> GatewayFixture.UMBRELLA_ENDPOINT);
         r.add("tollgate.admin.port", () -> "0");
+        // The operator may ask the AuthZEN endpoints about acme and initech, not globex; users are acme's.
+        r.add("tollgate.admin.authzen.peps[0].id", () -> GatewayFixture.OPERATOR);
+        r.add("tollgate.admin.authzen.peps[0].tenants", () -> "acme, initech");
+        r.add("tollgate.admin.authzen.subject-types.user", () -> "acme");
         r.add("tollgate.issuers.test.issuer", () -> GatewayFixture.ISSUER);
         r.add("tollgate.issuers.test.jwks-file", () -> f.path("jwks.json").toString());
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);
