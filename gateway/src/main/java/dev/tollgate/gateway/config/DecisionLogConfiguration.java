@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.config;
 
 import dev.tollgate.gateway.decisionlog.DecisionLog;
+import dev.tollgate.gateway.decisionlog.DecisionSink;
 import dev.tollgate.gateway.decisionlog.FileDecisionSink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,8 +16,12 @@ class DecisionLogConfiguration {
     @Bean(destroyMethod = "close")
     DecisionLog decisionLog(TollgateProperties properties) {
         TollgateProperties.DecisionLogSettings settings = properties.decisionLog();
-        return new DecisionLog(settings.capacity(), DecisionLog.Overflow.parse(settings.overflow()),
-                List.of(new FileDecisionSink(settings.path())));
+        List<DecisionSink> sinks = new java.util.ArrayList<>();
+        sinks.add(new FileDecisionSink(settings.path(), settings.maxFileBytes(), settings.maxFiles()));
+        if (settings.stdout() && !"-".equals(settings.path())) {
+            sinks.add(new FileDecisionSink("-")); // and to standard output, for a cluster's log collector
+        }
+        return new DecisionLog(settings.capacity(), DecisionLog.Overflow.parse(settings.overflow()), sinks);
     }
 
     /** Dropped and refused events are metrics whichever overflow mode is chosen; free room is a gauge. */

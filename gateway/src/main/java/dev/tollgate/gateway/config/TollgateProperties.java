@@ -28,7 +28,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         issuers = issuers == null ? Map.of() : Map.copyOf(issuers);
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         policies = policies == null ? new Policies(null, null) : policies;
-        decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null) : decisionLog;
+        decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null, null, null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
         redis = redis == null ? new Redis(null, null, null, null) : redis;
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
@@ -136,8 +136,13 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     /**
      * @param path     JSON-lines file, or {@code -} for standard output
      * @param capacity events buffered between request threads and the writer
+     * @param overflow    drop (count and serve) or refuse (503 on enforcing routes) while the log is full
+     * @param maxFileSize rotate the file past this size (e.g. 100MB); unset: never
+     * @param maxFiles    rotated files kept (decisions.jsonl.1 ... .N)
+     * @param stdout      also write every line to standard output (for a cluster's log collector)
      */
-    public record DecisionLogSettings(String path, Integer capacity, String overflow) {
+    public record DecisionLogSettings(String path, Integer capacity, String overflow, String maxFileSize,
+                                      Integer maxFiles, Boolean stdout) {
         public DecisionLogSettings {
             path = path == null ? "logs/decisions.jsonl" : path;
             capacity = capacity == null ? 65_536 : capacity;
@@ -145,6 +150,24 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                 throw new IllegalArgumentException("tollgate.decision-log.capacity must be at least 1");
             }
             overflow = DecisionLog.Overflow.parse(overflow).name().toLowerCase(java.util.Locale.ROOT);
+            maxFiles = maxFiles == null ? 5 : maxFiles;
+            if (maxFiles < 0) {
+                throw new IllegalArgumentException("tollgate.decision-log.max-files must not be negative");
+            }
+            if (maxFileSize != null) {
+                try {
+                    org.springframework.util.unit.DataSize.parse(maxFileSize);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("tollgate.decision-log.max-file-size must be a size such as"
+                            + " 100MB, not '" + maxFileSize + "'");
+                }
+            }
+            stdout = stdout != null && stdout;
+        }
+
+        /** The file's size cap in bytes, {@code 0} for none. */
+        public long maxFileBytes() {
+            return maxFileSize == null ? 0 : org.springframework.util.unit.DataSize.parse(maxFileSize).toBytes();
         }
     }
 

@@ -151,4 +151,36 @@ class DecisionLogTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DecisionLog.Overflow.parse("block"))
                 .hasMessageContaining("drop or refuse");
     }
+
+    @Test
+    void aCappedFileRotatesAndKeepsOnlyTheConfiguredNumberOfFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("decisions.jsonl");
+        FileDecisionSink sink = new FileDecisionSink(file.toString(), 2_000, 2);
+        DecisionEventEncoder encoder = new DecisionEventEncoder();
+        for (int batch = 0; batch < 20; batch++) {
+            for (int i = 0; i < 3; i++) {
+                DecisionEvent e = event("r" + batch + "-" + i);
+                sink.write(e, encoder.encode(e));
+            }
+            sink.flush(); // a batch boundary: where rotation happens
+        }
+        sink.close();
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("decisions.jsonl", "decisions.jsonl.1", "decisions.jsonl.2");
+        }
+        for (String name : List.of("decisions.jsonl.1", "decisions.jsonl.2")) {
+            long size = java.nio.file.Files.size(dir.resolve(name));
+            assertThat(size).as(name).isGreaterThanOrEqualTo(2_000).isLessThan(2_000 + 3 * 1_000);
+        }
+        List<String> kept = new java.util.ArrayList<>();
+        for (String name : List.of("decisions.jsonl.2", "decisions.jsonl.1", "decisions.jsonl")) {
+            kept.addAll(java.nio.file.Files.readAllLines(dir.resolve(name)));
+        }
+        assertThat(kept.get(kept.size() - 1)).as("the newest line is kept").contains("\"decision_id\":\"r19-2\"");
+        assertThat(kept.size()).as("older lines were dropped with the oldest file").isLessThan(60);
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("decisions.jsonl.1")))
+                .allMatch(l -> l.startsWith("{\"decision_id\""));
+    }
 }
