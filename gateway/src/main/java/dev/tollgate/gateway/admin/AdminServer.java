@@ -96,6 +96,8 @@ public final class AdminServer implements SmartLifecycle {
                 .route(r -> r
                         .get("/revocations", (req, res) -> handle(req, res, "revocations.list", this::list))
                         .post("/revocations", (req, res) -> handle(req, res, "revocations.create", this::create))
+                        .post("/revocations/reseed", (req, res) -> handle(req, res, "revocations.reseed",
+                                this::reseed))
                         .delete("/revocations/{kind}/{value}",
                                 (req, res) -> handle(req, res, "revocations.delete", this::delete))
                         .post("/tenants/{tenant}/{operation}", (req, res) -> handle(req, res,
@@ -209,6 +211,12 @@ public final class AdminServer implements SmartLifecycle {
         Revocation r = new Revocation(RevocationKind.fromWire(n.get("kind").asString()), n.get("value").asString(),
                 clock.instant(), call.principal().id());
         return revocations.revoke(r).thenReturn(new Reply(201, "{\"revoked\":" + Json.quote(r.key()) + "}"));
+    }
+
+    /** Writes this instance's revocations back to the shared store as a new data set (after Redis lost them). */
+    private Mono<Reply> reseed(Call call, String body) {
+        int entries = revocations.list().size();
+        return revocations.reseed().thenReturn(new Reply(200, "{\"reseeded\":" + entries + "}"));
     }
 
     private Mono<Reply> delete(Call call, String body) {

@@ -27,6 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
  * and a pub/sub message announces each change so every instance updates its in-memory view at once. A poll of the
  * version (cheap) heals a missed message and tells how current the view is; while Redis is unreachable the view ages
  * and {@link RevocationCheck#staleMillis()} says by how much, for the route's failure mode to decide.
+ * <p>
+ * Revocations live only in Redis, which may restart empty (no persistence) or fail over to a replica that missed the
+ * last writes. An <em>epoch</em> names the data set: written once when it is created, it changes only when the data
+ * set is new. An instance that sees its known epoch vanish or change keeps every revocation it knows and treats the
+ * list as not current (routes meet their failure mode) — a lost data set never silently un-revokes anyone — until an
+ * operator {@link #reseed() reseeds} it from an instance's view, which marks the new epoch as a reseed every instance
+ * accepts (merging, never dropping, what it knew).
  */
 public final class RedisRevocationStore implements RevocationStore {
 
@@ -45,15 +52,23 @@ public final class RedisRevocationStore implements RevocationStore {
     private final String hashKey;
     private final String versionKey;
     private final String channel;
+    private final String epochKey;
+    private final String reseedKey;
+    /** The epoch of the data set this view came from; {@code null} before the first poll. */
+    private volatile String knownEpoch;
+    /** The data set this view came from is gone: keep the view, but it is not current until reseeded. */
+    private volatile boolean lost;
     private final Map<String, Revocation> view = new ConcurrentHashMap<>();
     /** When (nanoTime) an announcement last added each key: a reload must not drop what arrived after its snapshot. */
     private final Map<String, Long> announcedAt = new ConcurrentHashMap<>();
     private final List<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
     private volatile String knownVersion;
     private volatile Instant lastConfirmed = Instant.EPOCH;
+    private volatile Instant connectedAt = Instant.EPOCH;
     /** Completed the first time the view is confirmed current: what start-up waits for. */
     private final java.util.concurrent.CompletableFuture<Void> firstConfirmed = new java.util.concurrent.CompletableFuture<>();
     private Disposable poller;
+    private Disposable reconnects;
 
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
                                 Duration pollInterval) {
@@ -64,10 +79,17 @@ public final class RedisRevocationStore implements RevocationStore {
         this.hashKey = keyPrefix + "revocations";
         this.versionKey = keyPrefix + "revocations:version";
         this.channel = keyPrefix + "revocations";
+        this.epochKey = keyPrefix + "revocations:epoch";
+        this.reseedKey = keyPrefix + "revocations:reseeded";
     }
 
     /** Subscribes to announcements (on every (re)connect) and starts polling the version. */
     public void start() {
+        // A (re)connection may reach another data set (a restarted or failed-over Redis): nothing confirmed before it
+        // counts until a poll over it has looked at the epoch.
+        reconnects = redis.events().get()
+                .filter(e -> e instanceof io.lettuce.core.event.connection.ConnectionActivatedEvent)
+                .subscribe(e -> connectedAt = clock.instant());
         redis.start(this::subscribe);
         poller = Flux.interval(Duration.ZERO, pollInterval)
                 .onBackpressureDrop()
@@ -81,7 +103,7 @@ public final class RedisRevocationStore implements RevocationStore {
     @Override
     public String toString() {
         return "RedisRevocationStore[connected=" + redis.connected() + ", stale=" + staleMillis() + "ms, entries="
-                + view.size() + "]";
+                + view.size() + ", epoch=" + knownEpoch + (lost ? ", LOST" : "") + "]";
     }
 
     /**
@@ -114,7 +136,10 @@ public final class RedisRevocationStore implements RevocationStore {
         connection.async().subscribe(channel);
     }
 
-    /** Reads the version; reloads everything when it moved. Confirms the view as current when it succeeds. */
+    /**
+     * Reads the version and the data set's epoch; reloads everything when the version moved; confirms the view as
+     * current when it succeeds — unless the data set it came from was lost.
+     */
     Mono<Void> poll() {
         if (!redis.connected()) {
             // Not connected: the view simply ages. (Calling anyway would only trip the breaker while Lettuce
@@ -122,12 +147,18 @@ public final class RedisRevocationStore implements RevocationStore {
             return Mono.empty();
         }
         Instant started = clock.instant();
-        return dependency.call(() -> redis.reactive().flatMap(r -> r.get(versionKey).defaultIfEmpty("0")))
-                .flatMap(version -> version.equals(knownVersion) ? Mono.just(version)
-                        : reload().thenReturn(version))
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.mget(versionKey, epochKey, reseedKey)
+                        .collectList()))
+                .flatMap(values -> {
+                    String version = values.get(0).getValueOrElse("0");
+                    String epoch = values.get(1).getValueOrElse(null);
+                    String reseeded = values.get(2).getValueOrElse(null);
+                    return epoch(epoch, reseeded).flatMap(merge -> version.equals(knownVersion) && !merge
+                            ? Mono.just(version) : reload(merge).thenReturn(version));
+                })
                 .doOnNext(version -> {
                     knownVersion = version;
-                    if (redis.connected()) {
+                    if (redis.connected() && !lost) {
                         lastConfirmed = started;
                         firstConfirmed.complete(null);
                     }
@@ -135,7 +166,86 @@ public final class RedisRevocationStore implements RevocationStore {
                 .then();
     }
 
-    private Mono<Void> reload() {
+    /**
+     * Judges the data set's epoch against the one this view came from. Emits whether the next reload must merge
+     * (keep every revocation this instance knows) rather than replace.
+     */
+    private Mono<Boolean> epoch(String epoch, String reseeded) {
+        if (epoch == null) {
+            if (view.isEmpty()) {
+                // A data set without an epoch, and nothing known that it could have lost: this is its creation
+                // (first start, or an empty list whose Redis restarted).
+                String fresh = java.util.UUID.randomUUID().toString();
+                return dependency.call(() -> redis.reactive().flatMap(r -> r.setnx(epochKey, fresh)))
+                        .doOnNext(set -> {
+                            knownEpoch = set ? fresh : null;
+                            lost = false;
+                        })
+                        .thenReturn(false);
+            }
+            markLost("the revocation data set in Redis is gone (no epoch)");
+            return Mono.just(true);
+        }
+        if (knownEpoch == null || epoch.equals(knownEpoch)) {
+            knownEpoch = epoch;
+            if (lost) {
+                log.warn("revocation data set {} is back: the view is current again", epoch);
+            }
+            lost = false;
+            return Mono.just(false);
+        }
+        if (epoch.equals(reseeded)) {
+            log.warn("revocations were reseeded (epoch {}): merging them with the {} this instance knew", epoch,
+                    view.size());
+            knownEpoch = epoch;
+            lost = false;
+            return Mono.just(true);
+        }
+        if (view.isEmpty()) {
+            knownEpoch = epoch; // another data set, but this instance knew no revocation it could have lost
+            lost = false;
+            return Mono.just(false);
+        }
+        markLost("the revocation data set in Redis was replaced (epoch " + epoch + ", this view came from "
+                + knownEpoch + ")");
+        return Mono.just(true);
+    }
+
+    /** Whether the data set this view came from was found lost (and not yet reseeded or restored). */
+    boolean lost() {
+        return lost;
+    }
+
+    private void markLost(String why) {
+        if (!lost) {
+            log.error("{}: keeping the {} revocations this instance knows and treating the list as not current;"
+                    + " restore Redis, or reseed it from an instance with POST /revocations/reseed", why, view.size());
+        }
+        lost = true;
+    }
+
+    /** Writes this view as a new data set with a new epoch, marked as a reseed every instance accepts. */
+    @Override
+    public Mono<Void> reseed() {
+        String fresh = java.util.UUID.randomUUID().toString();
+        Map<String, String> all = new HashMap<>();
+        view.forEach((key, r) -> all.put(key, encode(r)));
+        return dependency.call(() -> redis.reactive().flatMap(r -> (all.isEmpty() ? Mono.just("OK")
+                        : r.hset(hashKey, all).thenReturn("OK"))
+                        .then(r.set(reseedKey, fresh))
+                        .then(r.set(epochKey, fresh))
+                        .then(r.incr(versionKey))))
+                .doOnSuccess(v -> {
+                    knownEpoch = fresh;
+                    lost = false;
+                    log.warn("revocations reseeded from this instance's view: {} entries, epoch {}", all.size(),
+                            fresh);
+                })
+                .then();
+    }
+
+    /** Reloads the whole list; with {@code merge}, nothing this instance knows is dropped (a lost or reseeded set). */
+    private Mono<Void> reload(boolean merge) {
         long started = System.nanoTime();
         return dependency.call(() -> redis.reactive().flatMap(r -> r.hgetall(hashKey).collectMap(
                         kv -> kv.getKey(), kv -> kv.getValue())))
@@ -152,8 +262,10 @@ public final class RedisRevocationStore implements RevocationStore {
                             listeners.forEach(l -> l.accept(r));
                         }
                     });
-                    view.keySet().removeIf(key -> !fresh.containsKey(key)
-                            && announcedAt.getOrDefault(key, Long.MIN_VALUE) - started < 0);
+                    if (!merge) {
+                        view.keySet().removeIf(key -> !fresh.containsKey(key)
+                                && announcedAt.getOrDefault(key, Long.MIN_VALUE) - started < 0);
+                    }
                     announcedAt.values().removeIf(at -> at - started < 0);
                 })
                 .then();
@@ -207,6 +319,9 @@ public final class RedisRevocationStore implements RevocationStore {
     /** 0 while the view is confirmed current (connected, polled within two intervals); else its age. */
     long staleMillis() {
         long age = Duration.between(lastConfirmed, clock.instant()).toMillis();
+        if (lost || lastConfirmed.isBefore(connectedAt)) {
+            return Math.max(1, age);
+        }
         return redis.connected() && age <= 2 * pollInterval.toMillis() ? 0 : Math.max(1, age);
     }
 
@@ -235,6 +350,9 @@ public final class RedisRevocationStore implements RevocationStore {
     public void close() {
         if (poller != null) {
             poller.dispose();
+        }
+        if (reconnects != null) {
+            reconnects.dispose();
         }
         redis.close();
     }

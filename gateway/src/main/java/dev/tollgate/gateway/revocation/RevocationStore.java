@@ -20,6 +20,14 @@ public interface RevocationStore extends AutoCloseable {
     Collection<Revocation> list();
 
     /**
+     * Writes this instance's view back to the shared store as a new data set that every instance accepts: how an
+     * operator restores revocations after the store lost them ({@code POST /revocations/reseed}). No-op in-process.
+     */
+    default Mono<Void> reseed() {
+        return Mono.empty();
+    }
+
+    /**
      * Checks a request's identifiers against the in-memory view; {@code null} values are skipped.
      * Cheap: a few hash lookups.
      */

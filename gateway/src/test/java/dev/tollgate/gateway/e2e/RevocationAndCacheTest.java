@@ -137,5 +137,10 @@ class RevocationAndCacheTest extends GatewayTestBase {
                 .as("an API workload is not an admin").isEqualTo(403);
         assertThat(new AdminClient(admin.port(), fixture.operator).revoke("everything", "x").status())
                 .isEqualTo(400);
+        // Reseeding the shared list from this instance's view is an operator's action (issue 16: after Redis lost it).
+        assertThat(viewer.post("/revocations/reseed").status()).isEqualTo(403);
+        TlsClient.Response reseeded = new AdminClient(admin.port(), fixture.operator).post("/revocations/reseed");
+        assertThat(reseeded.status()).isEqualTo(200);
+        assertThat(reseeded.body()).startsWith("{\"reseeded\":");
     }
 }

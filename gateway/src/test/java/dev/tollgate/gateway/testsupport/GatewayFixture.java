@@ -261,7 +261,7 @@ public final class GatewayFixture {
                   - id: operators-administer
                     effect: permit
                     principal: { exact: "spiffe://ops.test/ns/ops/sa/operator" }
-                    action: [revocations.list, revocations.create, revocations.delete, tenants.suspend,
+                    action: [revocations.list, revocations.create, revocations.delete, revocations.reseed, tenants.suspend,
                              tenants.resume, tenants.offboard, policies.reload, authzen.evaluate, policies.explain]
                     resource: "/**"
                   - id: viewers-list
