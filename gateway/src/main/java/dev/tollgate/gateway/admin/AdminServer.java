@@ -51,9 +51,8 @@ public final class AdminServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final JsonMapper json = JsonMapper.builder().build();
-    /** Fits the largest batch the endpoint takes ({@link #MAX_EVALUATIONS} items of a few hundred bytes each). */
+    /** Fits the largest AuthZEN batch (1,000 items of a few hundred bytes each). */
     private static final int MAX_BODY = 1024 * 1024;
-    static final int MAX_EVALUATIONS = 1000;
 
     private final AdminSettings settings;
     private final X509ExtendedTrustManager trustManager;
@@ -64,6 +63,7 @@ public final class AdminServer implements SmartLifecycle {
     private final DecisionLog decisionLog;
     private final Clock clock;
     private volatile DisposableServer server;
+    private final AuthZenEvaluations authzen;
 
     public AdminServer(AdminSettings settings, X509ExtendedTrustManager trustManager,
                        Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
@@ -77,6 +77,8 @@ public final class AdminServer implements SmartLifecycle {
         this.decisionLog = decisionLog;
         this.clock = clock;
         AuthZenRequests.object(); // initialise its JSON mapper here, not on an event loop
+        this.authzen = new AuthZenEvaluations(trustDomains, policy, settings.bindings(), clock,
+                this::recordEvaluation);
     }
 
     /** The bound port (useful with port 0). */
@@ -249,108 +251,22 @@ public final class AdminServer implements SmartLifecycle {
         };
     }
 
-    /**
-     * AuthZEN 1.0 access evaluation (§6): {@code {"decision": bool, "context": {"reason_admin": ...}}}. A malformed
-     * request is a 400, never a decision.
-     */
+    /** AuthZEN 1.0 access evaluation (§6); a tenant the PEP is not bound to is a 403. */
     private Mono<Reply> evaluation(Call call, String body) {
-        JsonNode request = AuthZenRequests.parse(body);
-        AccessRequest access;
         try {
-            access = AuthZenRequests.toAccessRequest(null, request, trustDomains.get(), clock.instant(),
-                    settings.bindings(), call.principal().id());
+            return Mono.just(new Reply(200, authzen.evaluation(body, call.principal().id())));
         } catch (TenantNotBoundException e) {
-            recordEvaluation(call, null, null, "authzen.tenant-not-bound", e.getMessage());
             return Mono.just(new Reply(403, problem(403, "authzen.tenant-not-bound", e.getMessage(), null)));
         }
-        Decision d = decide(call, access);
-        var out = AuthZenRequests.object();
-        out.put("decision", d.allowed());
-        var reason = out.putObject("context").putObject("reason_admin");
-        d.decidingRules().forEach(reason.putArray("deciding_rules")::add);
-        if (d.revision() != null) {
-            reason.put("revision", d.revision().toString());
-        }
-        return Mono.just(new Reply(200, out.toString()));
     }
 
-    /**
-     * AuthZEN 1.0 access evaluations (§7): each item is the top-level defaults overridden by the item's members; the
-     * answer is {@code {"evaluations": [{"decision": bool}, ...]}} in order, nothing more (interop runners compare it
-     * exactly). An item that is malformed or incomplete is answered {@code false} and logged with its reason.
-     * {@code options.evaluations_semantic}: {@code execute_all} (default), {@code deny_on_first_deny} or
-     * {@code permit_on_first_permit}, which stop after the first such answer (§7.1.2).
-     */
+    /** AuthZEN 1.0 access evaluations (§7). */
     private Mono<Reply> evaluations(Call call, String body) {
-        JsonNode request = AuthZenRequests.parse(body);
-        String semantic = semantic(request);
-        var out = AuthZenRequests.object();
-        var results = out.putArray("evaluations");
-        JsonNode items = request.path("evaluations");
-        if (!items.isMissingNode() && !items.isArray()) {
-            throw new IllegalArgumentException("evaluations must be an array");
-        }
-        if (items.isEmpty()) {
-            // §7.1: no evaluations array behaves as a single evaluation.
-            results.addObject().put("decision", evaluateItem(call, null, request));
-            return Mono.just(new Reply(200, out.toString()));
-        }
-        if (items.size() > MAX_EVALUATIONS) {
-            throw new IllegalArgumentException("at most " + MAX_EVALUATIONS + " evaluations per request");
-        }
-        for (JsonNode item : items) {
-            boolean decision = evaluateItem(call, request, item);
-            results.addObject().put("decision", decision);
-            if (semantic.equals("deny_on_first_deny") && !decision
-                    || semantic.equals("permit_on_first_permit") && decision) {
-                break;
-            }
-        }
-        return Mono.just(new Reply(200, out.toString()));
+        return Mono.just(new Reply(200, authzen.evaluations(body, call.principal().id())));
     }
 
-    private static String semantic(JsonNode request) {
-        JsonNode options = request.get("options");
-        if (options == null || options.isNull()) {
-            return "execute_all";
-        }
-        if (!options.isObject()) {
-            throw new IllegalArgumentException("options must be a JSON object");
-        }
-        JsonNode s = options.get("evaluations_semantic");
-        if (s == null || s.isNull()) {
-            return "execute_all";
-        }
-        if (!s.isString() || !List.of("execute_all", "deny_on_first_deny", "permit_on_first_permit")
-                .contains(s.asString())) {
-            throw new IllegalArgumentException("options.evaluations_semantic must be execute_all, deny_on_first_deny"
-                    + " or permit_on_first_permit");
-        }
-        return s.asString();
-    }
-
-    /** One batch item's decision; a malformed item is {@code false}, with its reason in the decision log. */
-    private boolean evaluateItem(Call call, JsonNode defaults, JsonNode item) {
-        try {
-            return decide(call, AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(), clock.instant(),
-                    settings.bindings(), call.principal().id())).allowed();
-        } catch (TenantNotBoundException e) {
-            recordEvaluation(call, null, null, "authzen.tenant-not-bound", e.getMessage());
-            return false;
-        } catch (IllegalArgumentException e) {
-            recordEvaluation(call, null, null, "admin.bad-request", e.getMessage());
-            return false;
-        }
-    }
-
-    /** Decides and leaves the evaluation's own decision-log line: who was asked about, the answer, and who asked. */
-    private Decision decide(Call call, AccessRequest access) {
-        Decision d = policy.apply(access);
-        recordEvaluation(call, access, d, d.allowed() ? "policy.permit" : "policy.denied", null);
-        return d;
-    }
-
-    private void recordEvaluation(Call call, AccessRequest access, Decision d, String reason, String error) {
+    /** One AuthZEN evaluation's decision-log line: who was asked about, the answer, and the PEP that asked. */
+    private void recordEvaluation(String pep, AccessRequest access, Decision d, String reason, String error) {
         List<String> errors = error != null ? List.of(error) : d == null ? List.of()
                 : d.errors().stream().map(e -> e.ruleId() + ": " + e.message()).toList();
         decisionLog.record(new DecisionEvent(DecisionIds.next(), clock.instant(), "authzen",
@@ -359,7 +275,7 @@ public final class AdminServer implements SmartLifecycle {
                 access == null ? null : access.resource(), d != null && d.allowed() ? "ALLOW" : d == null ? "ERROR"
                 : "DENY", null, reason, d == null ? List.of() : d.decidingRules(),
                 d == null || d.revision() == null ? null : d.revision().toString(), List.of(), null, null, null, null,
-                null, false, null, errors, d == null ? 0 : d.evaluationNanos() / 1000, call.principal().id()));
+                null, false, null, errors, d == null ? 0 : d.evaluationNanos() / 1000, pep));
     }
 
     /** PDP metadata (§9): where this PDP's endpoints are. The Search APIs are not offered, so not listed. */
