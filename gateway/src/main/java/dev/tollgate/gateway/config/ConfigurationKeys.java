@@ -71,11 +71,6 @@ final class ConfigurationKeys {
         return out;
     }
 
-    /** Every key a type has directly, in dashed form (for generated misspellings in tests and for documentation). */
-    static List<String> directKeys(Class<?> type) {
-        return List.copyOf(properties(type).keySet().stream().map(ConfigurationKeys::dashedOf).toList());
-    }
-
     private static final Map<Class<?>, Map<String, Type>> PROPERTIES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Map<String, String> DASHED = new java.util.concurrent.ConcurrentHashMap<>();
 

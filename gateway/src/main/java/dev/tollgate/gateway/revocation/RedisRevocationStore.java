@@ -64,11 +64,9 @@ public final class RedisRevocationStore implements RevocationStore {
     private final List<Consumer<Revocation>> listeners = new CopyOnWriteArrayList<>();
     private volatile String knownVersion;
     private volatile Instant lastConfirmed = Instant.EPOCH;
-    private volatile Instant connectedAt = Instant.EPOCH;
     /** Completed the first time the view is confirmed current: what start-up waits for. */
     private final java.util.concurrent.CompletableFuture<Void> firstConfirmed = new java.util.concurrent.CompletableFuture<>();
     private Disposable poller;
-    private Disposable reconnects;
 
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
                                 Duration pollInterval) {
@@ -85,11 +83,6 @@ public final class RedisRevocationStore implements RevocationStore {
 
     /** Subscribes to announcements (on every (re)connect) and starts polling the version. */
     public void start() {
-        // A (re)connection may reach another data set (a restarted or failed-over Redis): nothing confirmed before it
-        // counts until a poll over it has looked at the epoch.
-        reconnects = redis.events().get()
-                .filter(e -> e instanceof io.lettuce.core.event.connection.ConnectionActivatedEvent)
-                .subscribe(e -> connectedAt = clock.instant());
         redis.start(this::subscribe);
         poller = Flux.interval(Duration.ZERO, pollInterval)
                 .onBackpressureDrop()
@@ -319,7 +312,7 @@ public final class RedisRevocationStore implements RevocationStore {
     /** 0 while the view is confirmed current (connected, polled within two intervals); else its age. */
     long staleMillis() {
         long age = Duration.between(lastConfirmed, clock.instant()).toMillis();
-        if (lost || lastConfirmed.isBefore(connectedAt)) {
+        if (lost) {
             return Math.max(1, age);
         }
         return redis.connected() && age <= 2 * pollInterval.toMillis() ? 0 : Math.max(1, age);
@@ -350,9 +343,6 @@ public final class RedisRevocationStore implements RevocationStore {
     public void close() {
         if (poller != null) {
             poller.dispose();
-        }
-        if (reconnects != null) {
-            reconnects.dispose();
         }
         redis.close();
     }

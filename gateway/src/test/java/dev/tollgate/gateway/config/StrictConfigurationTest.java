@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,23 +190,10 @@ class StrictConfigurationTest {
         if (depth > 5) {
             return;
         }
-        List<String> names = ConfigurationKeys.directKeys(type);
-        java.util.Map<String, Type> types = new java.util.LinkedHashMap<>();
-        if (type.isRecord()) {
-            for (RecordComponent c : type.getRecordComponents()) {
-                types.put(c.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(), c.getGenericType());
-            }
-        } else {
-            for (var m : type.getMethods()) {
-                if (m.getName().startsWith("set") && m.getParameterCount() == 1 && m.getName().length() > 3) {
-                    String p = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
-                    types.put(p.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(), m.getGenericParameterTypes()[0]);
-                }
-            }
-        }
-        for (String name : names) {
+        for (Map.Entry<String, Type> key : ConfigurationKeys.typedKeys(type).entrySet()) {
+            String name = key.getKey();
+            Type t = key.getValue();
             out.add(new String[] {path, name});
-            Type t = types.get(name);
             String child = (path.isEmpty() ? "" : path + ".") + name;
             Class<?> raw = t instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) t;
             if (Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw)) {

@@ -12,9 +12,16 @@ import java.time.Duration;
 public final class RedisProcess implements AutoCloseable {
 
     private final int port;
+    private final java.util.List<String> extraArgs;
     private Process process;
 
     public RedisProcess() {
+        this(new String[0]);
+    }
+
+    /** A server with more arguments, e.g. ACL users ({@code --user name on >password ~* &* +@all}). */
+    public RedisProcess(String... extraArgs) {
+        this.extraArgs = java.util.List.of(extraArgs);
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         } catch (IOException e) {
@@ -24,8 +31,11 @@ public final class RedisProcess implements AutoCloseable {
 
     public RedisProcess start() {
         try {
-            process = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no", "--enable-debug-command", "local").redirectErrorStream(true)
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server", "--bind",
+                    "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
+                    "--enable-debug-command", "local"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IllegalStateException("redis-server is needed for this test (apt-get install redis-server)", e);
