@@ -309,37 +309,16 @@ public final class PolicyLoader {
         return out;
     }
 
-    /** The allowed field closest to a misspelt one (edit distance at most a third of its length, at least 2). */
+    /** The allowed field closest to a misspelt one, if any is near enough ({@link Spelling}). */
     private static String nearest(String key, Set<String> allowed) {
         String best = null;
-        int bestDistance = Math.max(2, key.length() / 3) + 1;
         for (String candidate : new java.util.TreeSet<>(allowed)) {
-            int d = distance(key, candidate);
-            if (d < bestDistance) {
+            if (Spelling.near(key, candidate)
+                    && (best == null || Spelling.distance(key, candidate) < Spelling.distance(key, best))) {
                 best = candidate;
-                bestDistance = d;
             }
         }
         return best;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
-                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] swap = prev;
-            prev = cur;
-            cur = swap;
-        }
-        return prev[b.length()];
     }
 
     private static void requireTenant(Path file, Map<String, NodeTuple> fields, String tenant, Node at) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.tollgate.policy.Spelling;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
@@ -111,37 +112,15 @@ final class ConfigurationKeys {
 
     private static List<String> suggestions(String element, Collection<String> known) {
         String wanted = uniform(element);
-        int limit = Math.max(2, wanted.length() / 3);
         List<Map.Entry<String, Integer>> scored = new ArrayList<>();
         for (String k : known) {
-            int d = distance(wanted, k);
-            if (d <= limit || k.startsWith(wanted) || wanted.startsWith(k)) {
-                scored.add(Map.entry(dashedOf(k), d));
+            if (Spelling.near(wanted, k) || k.startsWith(wanted) || wanted.startsWith(k)) {
+                scored.add(Map.entry(dashedOf(k), Spelling.distance(wanted, k)));
             }
         }
         scored.sort(Comparator.comparingInt((Map.Entry<String, Integer> e) -> e.getValue())
                 .thenComparing(Map.Entry::getKey));
         return scored.stream().limit(2).map(Map.Entry::getKey).toList();
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static boolean leaf(Class<?> raw) {

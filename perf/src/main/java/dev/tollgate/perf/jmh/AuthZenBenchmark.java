@@ -5,7 +5,6 @@ import dev.tollgate.gateway.admin.PdpBindings;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.policy.PolicyEngine;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +41,7 @@ public class AuthZenBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        Path dir = Files.createTempDirectory("tollgate-authzen-bench");
-        Path policies = Files.createDirectories(dir.resolve("policies/acme"));
-        Files.writeString(policies.resolve("tenant.yaml"), "tenant: acme\ntrust-domains: [acme.bench]\n"
-                + "resources: [/api/acme/]\n");
-        Files.writeString(policies.resolve("rules.yaml"), """
-                tenant: acme
-                rules:
-                  - id: reads
-                    effect: permit
-                    principal: { exact: "spiffe://acme.bench/ns/shop/sa/checkout" }
-                    action: [GET]
-                    resource: /api/acme/orders/{id}
-                  - id: no-deletes
-                    effect: forbid
-                    action: [DELETE]
-                    resource: /api/acme/**
-                """);
-        PolicyEngine engine = PolicyEngine.load(dir.resolve("policies"), Clock.systemUTC());
+        PolicyEngine engine = BenchPolicies.acme(Files.createTempDirectory("tollgate-authzen-bench"));
         TrustDomains domains = new TrustDomains(Map.of("acme.bench",
                 new TrustDomains.TrustDomain("acme.bench", "acme", List.of())));
         authzen = new AuthZenEvaluations(() -> domains, engine::authorize,

@@ -26,7 +26,6 @@ import dev.tollgate.policy.PolicyEngine;
 import dev.tollgate.policy.Principal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -84,23 +83,7 @@ public class RequestPathBenchmark {
         es256Hash = verifier.verify(es256, Instant.now()).tokenId();
         rs256Hash = verifier.verify(rs256, Instant.now()).tokenId();
 
-        Path policies = Files.createDirectories(dir.resolve("policies/acme"));
-        Files.writeString(policies.resolve("tenant.yaml"), "tenant: acme\ntrust-domains: [acme.bench]\n"
-                + "resources: [/api/acme/]\n");
-        Files.writeString(policies.resolve("rules.yaml"), """
-                tenant: acme
-                rules:
-                  - id: reads
-                    effect: permit
-                    principal: { exact: "spiffe://acme.bench/ns/shop/sa/checkout" }
-                    action: [GET]
-                    resource: /api/acme/orders/{id}
-                  - id: no-deletes
-                    effect: forbid
-                    action: [DELETE]
-                    resource: /api/acme/**
-                """);
-        policy = PolicyEngine.load(dir.resolve("policies"), Clock.systemUTC());
+        policy = BenchPolicies.acme(dir);
         access = new AccessRequest("acme", new Principal("spiffe://acme.bench/ns/shop/sa/checkout", "acme.bench",
                 "acme", "https://issuer.bench", Map.of(), Set.of(CredentialKind.MTLS, CredentialKind.JWT)), "GET",
                 "/api/acme/orders/42", Map.of(), Map.of(), Map.of("route", "acme-api"), Instant.now());
