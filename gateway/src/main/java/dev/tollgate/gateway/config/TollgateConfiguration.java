@@ -294,6 +294,18 @@ public class TollgateConfiguration {
                     .register(registry);
             io.micrometer.core.instrument.Gauge.builder("tollgate.policy.tenants", engine, e -> e.tenants().size())
                     .description("Tenants with a loaded policy set").register(registry);
+            // The revision in force per tenant, as a tag (value 1), replaced on every applied reload: what a fleet
+            // dashboard compares across instances.
+            io.micrometer.core.instrument.MultiGauge revisions = io.micrometer.core.instrument.MultiGauge
+                    .builder("tollgate.policy.revision")
+                    .description("The policy revision in force per tenant (the revision is the tag; value 1)")
+                    .register(registry);
+            Runnable refresh = () -> revisions.register(engine.revisions().entrySet().stream()
+                    .map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of(
+                            "tenant", e.getKey(), "revision", e.getValue().toString()), 1))
+                    .toList(), true);
+            refresh.run();
+            engine.onReload(outcome -> refresh.run());
         };
     }
 

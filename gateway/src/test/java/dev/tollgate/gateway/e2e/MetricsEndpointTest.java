@@ -51,6 +51,7 @@ class MetricsEndpointTest extends GatewayTestBase {
                 .contains("tollgate_decision_log_dropped_total")
                 .contains("tollgate_decision_log_refused_total")
                 .contains("tollgate_decision_log_free")
-                .contains("tollgate_policy_tenants");
+                .contains("tollgate_policy_tenants")
+                .containsPattern("tollgate_policy_revision\\{revision=\"[0-9a-f]+[^\"]*\",tenant=\"acme\"} 1");
     }
 }
