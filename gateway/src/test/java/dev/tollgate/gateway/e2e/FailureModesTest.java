@@ -234,14 +234,28 @@ class FailureModesTest extends AbstractGatewayTest {
     void theJwksEndpointFailingOrHangingLeavesCachedKeysWorking() {
         jwks.resetAll();
         jwks.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(500)));
-        assertThat(call("/api/acme/orders/3").status()).isEqualTo(200);
+        assertThat(callPastRevocationLag("/api/acme/orders/3").status()).isEqualTo(200);
         jwks.resetAll();
         jwks.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)
                 .withBody("{\"keys\":[]}")));
-        assertThat(call("/api/acme/orders/3").status()).isEqualTo(200);
+        assertThat(callPastRevocationLag("/api/acme/orders/3").status()).isEqualTo(200);
         jwks.resetAll();
         serveKeys();
-        assertThat(call("/api/acme/orders/3").status()).isEqualTo(200);
+        assertThat(callPastRevocationLag("/api/acme/orders/3").status()).isEqualTo(200);
+    }
+
+    /**
+     * A call, repeated (bounded) only while the answer is the revocation view's brief staleness that the Redis tests
+     * before this one can leave behind (their breaker closing); any other answer — a JWKS-caused 401 or
+     * {@code dependency.issuer-keys} — is returned at once, so the JWKS assertions keep their meaning.
+     */
+    private TlsClient.Response callPastRevocationLag(String path) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        TlsClient.Response r = call(path);
+        while (r.status() == 503 && r.body().contains("dependency.revocations") && System.nanoTime() < deadline) {
+            r = call(path);
+        }
+        return r;
     }
 
     @Test
