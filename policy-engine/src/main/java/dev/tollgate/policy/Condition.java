@@ -3,6 +3,7 @@ package dev.tollgate.policy;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -38,6 +39,12 @@ public final class Condition {
         a.put("principal.mtls", SimpleType.BOOL);
         a.put("principal.dpop_bound", SimpleType.BOOL);
         a.put("principal.cert_bound", SimpleType.BOOL);
+        a.put("principal.delegated", SimpleType.BOOL);
+        a.put("principal.actor", SimpleType.STRING);
+        a.put("principal.actors", ListType.create(SimpleType.STRING));
+        a.put("mcp.method", SimpleType.STRING);
+        a.put("mcp.name", SimpleType.STRING);
+        a.put("mcp.arguments", dyns);
         a.put("request.method", SimpleType.STRING);
         a.put("request.path", SimpleType.STRING);
         a.put("request.headers", strings);
@@ -104,6 +111,11 @@ public final class Condition {
 
     public boolean readsTime() {
         return reads.contains("context.time");
+    }
+
+    /** Reads an MCP call's arguments: such a decision is about one call and is never reused for another. */
+    public boolean readsArguments() {
+        return reads.contains("mcp.arguments");
     }
 
     @Override

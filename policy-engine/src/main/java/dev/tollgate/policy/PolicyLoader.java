@@ -42,7 +42,7 @@ public final class PolicyLoader {
     private static final Set<String> TENANT_FIELDS = Set.of("tenant", "label", "trust-domains", "issuers",
             "resources", "on-error");
     private static final Set<String> RULE_FIELDS = Set.of("id", "effect", "principal", "action", "resource", "when",
-            "schedule", "expires", "cross-tenant", "description");
+            "schedule", "expires", "cross-tenant", "description", "actor");
     private static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
     private PolicyLoader() {
@@ -180,7 +180,7 @@ public final class PolicyLoader {
             }
             Set<String> actions = new HashSet<>(strings(file, f.get("action"), "action"));
             for (String a : actions) {
-                if (!a.matches("[A-Za-z][A-Za-z0-9._-]{0,63}")) {
+                if (!a.matches("[A-Za-z][A-Za-z0-9._/-]{0,63}")) {
                     throw new IllegalArgumentException("action '" + a + "' is not an HTTP method or action name");
                 }
             }
@@ -189,7 +189,7 @@ public final class PolicyLoader {
             Schedule schedule = schedule(file, f.get("schedule"));
             String expires = scalar(file, f.get("expires"));
             return new Rule(id, effect, principal, actions, resource, condition, schedule,
-                    expires == null ? null : Instant.parse(expires), crossTenant, where);
+                    expires == null ? null : Instant.parse(expires), crossTenant, where, actor(file, f.get("actor")));
         } catch (PolicyLoadException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -208,6 +208,24 @@ public final class PolicyLoader {
             return p.prefix() + "*";
         }
         return m instanceof PrincipalMatcher.SpiffePattern s ? s.pattern() : "any";
+    }
+
+    /**
+     * {@code actor:} absent → the rule is about direct calls only; {@code any} → any delegated call; a matcher (the
+     * principal forms) → delegated calls whose current actor matches.
+     */
+    private static PrincipalMatcher actor(Path file, NodeTuple tuple) {
+        if (tuple == null) {
+            return null;
+        }
+        if (tuple.getValueNode() instanceof ScalarNode) {
+            if (!"any".equals(scalar(file, tuple))) {
+                throw new IllegalArgumentException("actor must be 'any' or a matcher {exact|prefix|pattern: ...,"
+                        + " issuer: ...}");
+            }
+            return new PrincipalMatcher.Any();
+        }
+        return principal(file, tuple);
     }
 
     private static PrincipalMatcher principal(Path file, NodeTuple tuple) {

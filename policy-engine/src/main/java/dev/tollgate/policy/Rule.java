@@ -13,13 +13,36 @@ import java.util.Set;
  * @param expires     a just-in-time grant's end or {@code null}
  * @param crossTenant an explicit grant to principals of other tenants
  * @param source      file and line, for explanations and errors
+ * @param actor       {@code null}: the rule speaks about direct calls only; otherwise it speaks about delegated calls
+ *                    whose current actor matches ({@link PrincipalMatcher.Any} for any actor). A delegated call is
+ *                    never mistaken for a direct one: a rule must say that it lets someone act for the principal.
  */
 public record Rule(String id, Effect effect, PrincipalMatcher principal, Set<String> actions,
                    ResourcePattern resource, Condition condition, Schedule schedule, Instant expires,
-                   boolean crossTenant, String source) {
+                   boolean crossTenant, String source, PrincipalMatcher actor) {
 
     public Rule {
         actions = Set.copyOf(actions);
+    }
+
+    /** A rule about direct calls. */
+    public Rule(String id, Effect effect, PrincipalMatcher principal, Set<String> actions, ResourcePattern resource,
+                Condition condition, Schedule schedule, Instant expires, boolean crossTenant, String source) {
+        this(id, effect, principal, actions, resource, condition, schedule, expires, crossTenant, source, null);
+    }
+
+    /** Whether the call's delegation is what this rule speaks about. */
+    boolean matchesDelegation(Principal principal) {
+        if (actor == null) {
+            return !principal.delegated();
+        }
+        if (!principal.delegated()) {
+            return false;
+        }
+        String id = principal.actor();
+        String td = PrincipalMatcher.workloadOrNull(id) == null ? null : PrincipalMatcher.trustDomainOf(id);
+        // The actor was vouched for by the same token issuer as the principal (it is a claim of that token).
+        return actor.matches(new Principal(id, td, null, principal.issuer(), null, null));
     }
 
     boolean matchesAction(String action) {

@@ -66,13 +66,15 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
                     System.nanoTime() - start, null, Set.of());
         }
         boolean owned = owns(principal);
+        boolean listing = listing(request);
         Set<String> permits = new TreeSet<>();
         Set<String> forbids = new TreeSet<>();
         List<EvaluationError> errors = new ArrayList<>();
         Set<String> reads = new TreeSet<>();
         Instant validUntil = null;
         for (Rule rule : candidates) {
-            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal)) {
+            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal)
+                    || !rule.matchesDelegation(principal)) {
                 continue;
             }
             if (!owned && !rule.crossTenant()) {
@@ -86,6 +88,14 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
                 validUntil = earliest(validUntil, nextChange(rule, now));
             }
             if (!rule.inTime(now)) {
+                continue;
+            }
+            if (listing && rule.condition() != null && rule.condition().readsArguments()) {
+                // Listing what the caller may use: some call with some arguments could be permitted, and a forbid
+                // that depends on the arguments does not rule out every call. Calls themselves are decided in full.
+                if (rule.effect() == Effect.PERMIT) {
+                    permits.add(rule.id());
+                }
                 continue;
             }
             if (rule.condition() != null) {
@@ -104,6 +114,11 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         boolean allowed = forbids.isEmpty() && !permits.isEmpty() && !(errorsDeny && !errors.isEmpty());
         List<String> deciding = List.copyOf(allowed ? permits : forbids);
         return new Decision(allowed, deciding, errors, revision, System.nanoTime() - start, validUntil, reads);
+    }
+
+    /** An MCP listing question ({@code tools/list} filtered per tool) rather than one call. */
+    private static boolean listing(AccessRequest request) {
+        return request.context().get("mcp") instanceof Map<?, ?> mcp && Boolean.TRUE.equals(mcp.get("listing"));
     }
 
     /**
@@ -154,6 +169,9 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         a.put("principal.mtls", p.provenBy().contains(CredentialKind.MTLS));
         a.put("principal.dpop_bound", p.provenBy().contains(CredentialKind.DPOP));
         a.put("principal.cert_bound", p.provenBy().contains(CredentialKind.CERT_BOUND));
+        a.put("principal.delegated", p.delegated());
+        a.put("principal.actor", p.delegated() ? p.actor() : "");
+        a.put("principal.actors", p.actors());
         a.put("request.method", r.action());
         a.put("request.path", r.resource());
         a.put("request.headers", r.headers());
@@ -164,6 +182,10 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         a.put("context.environment", String.valueOf(r.context().getOrDefault("environment", "")));
         Object task = r.context().get("task");
         a.put("context.task", task instanceof Map<?, ?> m ? m : Map.of());
+        Map<?, ?> mcp = r.context().get("mcp") instanceof Map<?, ?> m ? m : Map.of();
+        a.put("mcp.method", mcp.get("method") instanceof String s ? s : "");
+        a.put("mcp.name", mcp.get("name") instanceof String s ? s : "");
+        a.put("mcp.arguments", mcp.get("arguments") instanceof Map<?, ?> args ? args : Map.of());
         captures.forEach((k, v) -> a.put("resource." + k, v));
         return a;
     }

@@ -64,10 +64,13 @@ public final class AdminServer implements SmartLifecycle {
     private final Clock clock;
     private volatile DisposableServer server;
     private final AuthZenEvaluations authzen;
+    private final Supplier<String> transactionTokenJwks;
 
     public AdminServer(AdminSettings settings, X509ExtendedTrustManager trustManager,
                        Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
-                       Supplier<String> reloadPolicy, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
+                       Supplier<String> reloadPolicy, RevocationStore revocations, DecisionLog decisionLog, Clock clock,
+                       Supplier<String> transactionTokenJwks) {
+        this.transactionTokenJwks = transactionTokenJwks;
         this.settings = settings;
         this.trustManager = trustManager;
         this.trustDomains = trustDomains;
@@ -111,7 +114,12 @@ public final class AdminServer implements SmartLifecycle {
                         .post("/access/v1/evaluations", (req, res) -> handle(req, res, "authzen.evaluate",
                                 this::evaluations))
                         .get("/.well-known/authzen-configuration", (req, res) -> handle(req, res,
-                                "authzen.evaluate", this::metadata)))
+                                "authzen.evaluate", this::metadata))
+                        // Public keys for upstreams verifying transaction tokens: any caller with a trusted SVID.
+                        .get("/txn-token/jwks", (req, res) -> res.status(200)
+                                .header("Content-Type", "application/jwk-set+json")
+                                .header("Cache-Control", "max-age=300")
+                                .sendString(Mono.fromSupplier(transactionTokenJwks)).then()))
                 .bindNow();
         log.info("admin API listening on {}:{} (mTLS, admin tenant '{}')", settings.address(), server.port(),
                 settings.tenant());

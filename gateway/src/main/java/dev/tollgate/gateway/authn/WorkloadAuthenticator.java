@@ -128,6 +128,11 @@ public final class WorkloadAuthenticator implements Authenticator {
                         : unauthenticated(route, e.reason(), e.getMessage());
             }
         }
+        if (token != null && route.mcp() != null && route.mcp().resource() != null
+                && (token.audience() == null || !token.audience().contains(route.mcp().resource().toString()))) {
+            // RFC 8707 / MCP authorization: a token minted for another MCP server (another resource) is refused.
+            throw unauthenticated(route, "token.audience.resource", "the token was not issued for this MCP server");
+        }
         String x5t = peer == null ? null : thumbprint(peer);
         if (token != null && token.cnfX5tS256() != null && !token.cnfX5tS256().equals(x5t)) {
             throw unauthenticated(route, "token.cnf-x5t", "token is bound to a different client certificate");
@@ -173,11 +178,13 @@ public final class WorkloadAuthenticator implements Authenticator {
      */
     private boolean boundTo(SpiffeId peerId, VerifiedToken token) {
         String peer = peerId.toString();
-        if (peer.equals(token.principal())) {
+        // A delegated token is presented by its current actor (RFC 8693 act), not by the subject it acts for.
+        String presenter = token.actors().isEmpty() ? token.principal() : token.actors().get(0);
+        if (peer.equals(presenter)) {
             return true;
         }
         IssuerSettings settings = tokens.settingsOf(token.issuer());
-        return settings != null && peer.equals(settings.subjectMappings().get(token.principal()));
+        return settings != null && peer.equals(settings.subjectMappings().get(presenter));
     }
 
     /** The URI the client addressed: before any RewritePath that ran ahead of this filter. */
@@ -189,12 +196,12 @@ public final class WorkloadAuthenticator implements Authenticator {
     private Authentication principal(SpiffeId peerId, VerifiedToken token, String x5t, boolean dpopProven) {
         EnumSet<CredentialKind> proven = EnumSet.noneOf(CredentialKind.class);
         String id;
+        boolean delegated = token != null && !token.actors().isEmpty();
         if (peerId != null) {
             proven.add(CredentialKind.MTLS);
-            id = peerId.toString();
-        } else {
-            id = token.principal();
         }
+        // A delegated call's principal is the subject acted for; the peer (if any) is its current actor.
+        id = peerId != null && !delegated ? peerId.toString() : token.principal();
         if (token != null) {
             proven.add(CredentialKind.JWT);
             if (token.cnfX5tS256() != null) {
@@ -207,7 +214,7 @@ public final class WorkloadAuthenticator implements Authenticator {
         String trustDomain = trustDomainOf(id);
         TrustDomains.TrustDomain domain = trustDomain == null ? null : trustDomains.get().get(trustDomain);
         String tenant = domain == null ? null : domain.tenant();
-        if (peerId == null && token != null && token.tenant() != null) {
+        if ((peerId == null || delegated) && token != null && token.tenant() != null) {
             tenant = token.tenant();
         }
         Map<String, Object> claims = token == null ? Map.of() : safeClaims(token.claims());
@@ -216,7 +223,7 @@ public final class WorkloadAuthenticator implements Authenticator {
             claims.putAll(token.attributes());
         }
         Principal principal = new Principal(id, trustDomain, tenant, token == null ? null : token.issuer(), claims,
-                proven);
+                proven, token == null ? List.of() : token.actors());
         Instant expiry = token == null ? null : token.expiresAt();
         return new Authentication(principal, token == null ? null : token.tokenId(),
                 token == null ? null : token.jti(), token == null ? null : token.cnfJkt(), x5t, expiry);
@@ -225,7 +232,7 @@ public final class WorkloadAuthenticator implements Authenticator {
     /** Claims handed to policy: everything but the registered ones that identify the token itself. */
     private static Map<String, Object> safeClaims(Map<String, Object> claims) {
         Map<String, Object> out = new java.util.HashMap<>(claims);
-        out.keySet().removeAll(List.of("jti", "cnf"));
+        out.keySet().removeAll(List.of("jti", "cnf", "act", "may_act"));
         out.replaceAll((k, v) -> v instanceof java.util.Date d ? d.toInstant().getEpochSecond() : v);
         return out;
     }
@@ -318,6 +325,11 @@ public final class WorkloadAuthenticator implements Authenticator {
         if (route.dpop().accepted()) {
             challenges.add(error == null ? proofs.challenges().challenge()
                     : proofs.challenges().challenge(error, description));
+        }
+        String metadata = route.mcp() == null ? null : route.mcp().metadataUrl();
+        if (metadata != null) {
+            // RFC 9728 section 5.1: where the client finds the authorization servers for this resource.
+            challenges.replaceAll(c -> c + ", resource_metadata=\"" + metadata + "\"");
         }
         return challenges;
     }

@@ -18,4 +18,27 @@ public record Authorization(boolean allowed, List<String> decidingRules, String 
     public Authorization {
         errors = errors == null ? List.of() : List.copyOf(errors);
     }
+
+    /**
+     * Several decisions that must all allow (the messages of one MCP POST): allowed only if each is; the deciding
+     * rules are the denials' when any denies, else every permit's.
+     */
+    public static Authorization allOf(List<Authorization> decisions) {
+        boolean allowed = decisions.stream().allMatch(Authorization::allowed);
+        java.util.Set<String> rules = new java.util.TreeSet<>();
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        String failureMode = null;
+        boolean degraded = false;
+        for (Authorization d : decisions) {
+            if (d.allowed() == allowed) {
+                rules.addAll(d.decidingRules());
+            }
+            errors.addAll(d.errors());
+            failureMode = failureMode == null ? d.failureMode() : failureMode;
+            degraded |= d.degraded();
+        }
+        Authorization first = decisions.get(0);
+        return new Authorization(allowed, List.copyOf(rules), first.revision(), first.cache(), failureMode, degraded,
+                errors);
+    }
 }

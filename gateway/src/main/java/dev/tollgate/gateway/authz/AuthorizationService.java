@@ -56,13 +56,19 @@ public class AuthorizationService {
 
     public Mono<Authorization> authorize(ServerHttpRequest request, String routeId, RouteSecurity route,
                                          Authentication authentication) {
+        return authorize(request, routeId, route, authentication, null);
+    }
+
+    /** Decides {@code operation} ({@code null}: the request's method on its path). */
+    public Mono<Authorization> authorize(ServerHttpRequest request, String routeId, RouteSecurity route,
+                                         Authentication authentication, Operation operation) {
         Principal principal = authentication.principal();
         String method = request.getMethod().name();
         FallbackTaken taken = checkRevocation(route, authentication, method);
-        AccessRequest access = accessRequest(request, routeId, route, authentication);
+        AccessRequest access = accessRequest(request, routeId, route, authentication, operation);
         String revision = policies.revision(route.tenant()).map(Revision::toString).orElse("none");
         DecisionCacheKey key = new DecisionCacheKey(route.tenant(), revision, principal.id(), principal.issuer(),
-                principal.tenant(), access.action(), access.resource());
+                principal.tenant(), principal.actors(), access.action(), access.resource());
         Function<String, String> attributes = name -> RequestAttributes.valueOf(access, name);
         String failureMode = taken == null ? null : taken.describe();
         boolean degraded = taken != null && taken.degraded();
@@ -87,6 +93,10 @@ public class AuthorizationService {
         RevocationCheck check = revocations.check(p.id(), p.tenant(), a.tokenId(), a.jti(), a.jkt());
         if (!check.revoked() && !route.tenant().equals(p.tenant())) {
             check = revocations.check(null, route.tenant(), null, null, null);
+        }
+        // Revoking a workload also stops it acting for anyone: every actor of a delegated call is checked.
+        for (int i = 0; i < p.actors().size() && !check.revoked(); i++) {
+            check = revocations.check(p.actors().get(i), null, null, null, null);
         }
         if (check.revoked()) {
             String kind = check.revokedBy().substring(0, check.revokedBy().indexOf(':'));
@@ -116,7 +126,7 @@ public class AuthorizationService {
         if (authentication.credentialExpiry() != null && authentication.credentialExpiry().isBefore(expires)) {
             expires = authentication.credentialExpiry();
         }
-        if (!d.errors().isEmpty() || !expires.isAfter(now)) {
+        if (!d.errors().isEmpty() || !expires.isAfter(now) || d.attributesRead().contains("mcp.arguments")) {
             return;
         }
         Map<String, String> attributes = new HashMap<>();
@@ -124,8 +134,22 @@ public class AuthorizationService {
         cache.put(key, new CachedDecision(d.allowed(), d.decidingRules(), revision, attributes, now, expires));
     }
 
+    /**
+     * Whether the caller may use what a list response names: the tenant's policy alone (the request itself has already
+     * been authorized, revocation included), never cached. Synchronous and in-process.
+     */
+    public boolean mayUse(ServerHttpRequest request, String routeId, RouteSecurity route,
+                          Authentication authentication, Operation operation) {
+        return policies.authorize(accessRequest(request, routeId, route, authentication, operation)).allowed();
+    }
+
     AccessRequest accessRequest(ServerHttpRequest request, String routeId, RouteSecurity route,
                                 Authentication authentication) {
+        return accessRequest(request, routeId, route, authentication, null);
+    }
+
+    AccessRequest accessRequest(ServerHttpRequest request, String routeId, RouteSecurity route,
+                                Authentication authentication, Operation operation) {
         Map<String, String> query = new HashMap<>();
         request.getQueryParams().forEach((k, v) -> {
             if (!v.isEmpty() && v.get(0) != null) {
@@ -140,8 +164,14 @@ public class AuthorizationService {
                 headers.put(lower, values.get(0));
             }
         });
+        String routeName = routeId == null ? "" : routeId;
+        if (operation != null) {
+            return new AccessRequest(route.tenant(), authentication.principal(), operation.action(),
+                    operation.resource(), headers, query, Map.of("route", routeName, "mcp", operation.mcp()),
+                    clock.instant());
+        }
         return new AccessRequest(route.tenant(), authentication.principal(), request.getMethod().name(),
-                request.getPath().pathWithinApplication().value(), headers, query,
-                Map.of("route", routeId == null ? "" : routeId), clock.instant());
+                request.getPath().pathWithinApplication().value(), headers, query, Map.of("route", routeName),
+                clock.instant());
     }
 }

@@ -21,6 +21,7 @@ final class RequestAttributes {
             case "request" -> request(r, path);
             case "context" -> path.length > 1 ? lookup(r.context(), rest(path, 1)) : r.context();
             case "resource" -> r.resource();
+            case "mcp" -> path.length > 1 ? lookup(r.context(), "mcp." + rest(path, 1)) : r.context().get("mcp");
             case "time" -> r.time();
             default -> "?" + name;
         };
@@ -38,6 +39,9 @@ final class RequestAttributes {
             case "dpop_bound" -> p.provenBy().contains(dev.tollgate.policy.CredentialKind.DPOP);
             case "cert_bound" -> p.provenBy().contains(dev.tollgate.policy.CredentialKind.CERT_BOUND);
             case "tenant" -> p.tenant();
+            case "delegated" -> p.delegated();
+            case "actor" -> p.delegated() ? p.actor() : "";
+            case "actors" -> p.actors();
             case "issuer" -> p.issuer();
             case "provenBy", "proven_by", "credentials" -> p.provenBy().stream().map(Enum::name).sorted().toList();
             case "claims" -> path.length > 2 ? lookup(p.claims(), path[2]) : p.claims();

@@ -91,7 +91,10 @@ public final class ConfigurationCheck {
                     if (key.equals("tenant")) {
                         tenant = arg.getValue();
                     }
-                    ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key, '.');
+                    // Filter args arrive flattened ("mcp.authorization-servers.0"): list indexes back in brackets.
+                    String indexed = key.replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");
+                    ConfigurationPropertyName name = ConfigurationPropertyName.isValid(indexed)
+                            ? ConfigurationPropertyName.of(indexed) : ConfigurationPropertyName.adapt(key, '.');
                     ConfigurationKeys.Unknown unknown = name.isEmpty() ? null
                             : ConfigurationKeys.check(TollgateGatewayFilterFactory.Config.class, name, 0);
                     if (unknown != null) {

@@ -267,9 +267,50 @@ public class TollgateConfiguration {
     TollgateGatewayFilterFactory tollgateGatewayFilterFactory(Authenticator authenticator,
                                                               AuthorizationService authorization,
                                                               DecisionLog decisionLog, Clock clock,
-                                                              DecisionMetrics metrics, DPoPNonces nonces) {
+                                                              DecisionMetrics metrics, DPoPNonces nonces,
+                                                              DPoPSettings dpop,
+                                                              dev.tollgate.gateway.mcp.ProtectedResourceMetadata
+                                                                      resourceMetadata,
+                                                              dev.tollgate.gateway.txn.TransactionTokens txn) {
         return new TollgateGatewayFilterFactory(
-                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock, metrics, nonces));
+                new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock, metrics, nonces,
+                        txn), resourceMetadata, dpop.algorithms());
+    }
+
+    /** The gateway's transaction-token keys; rotated on a timer, never on a request. */
+    @Bean(destroyMethod = "")
+    dev.tollgate.gateway.txn.TransactionTokenKeys transactionTokenKeys(TollgateProperties properties, Clock clock) {
+        var settings = properties.transactionTokens();
+        var keys = new dev.tollgate.gateway.txn.TransactionTokenKeys(clock, settings.keyRotation());
+        long every = Math.max(1, settings.keyRotation().toSeconds() / 10);
+        reactor.core.scheduler.Schedulers.boundedElastic().schedulePeriodically(keys::rotateIfDue, every, every,
+                java.util.concurrent.TimeUnit.SECONDS);
+        return keys;
+    }
+
+    @Bean
+    dev.tollgate.gateway.txn.TransactionTokens transactionTokens(TollgateProperties properties,
+                                                                dev.tollgate.gateway.txn.TransactionTokenKeys keys,
+                                                                Clock clock) {
+        var settings = properties.transactionTokens();
+        return new dev.tollgate.gateway.txn.TransactionTokens(keys, settings.issuer(), settings.audience(),
+                settings.lifetime(), clock);
+    }
+
+    /** RFC 9728 documents of the MCP routes, filled as routes are built. */
+    @Bean
+    dev.tollgate.gateway.mcp.ProtectedResourceMetadata protectedResourceMetadata() {
+        return new dev.tollgate.gateway.mcp.ProtectedResourceMetadata();
+    }
+
+    /** Serves them at {@code /.well-known/oauth-protected-resource/...} on the gateway's listener. */
+    @Bean
+    org.springframework.web.reactive.function.server.RouterFunction<
+            org.springframework.web.reactive.function.server.ServerResponse> protectedResourceMetadataEndpoint(
+            dev.tollgate.gateway.mcp.ProtectedResourceMetadata resourceMetadata) {
+        return org.springframework.web.reactive.function.server.RouterFunctions.route(
+                org.springframework.web.reactive.function.server.RequestPredicates.GET(
+                        dev.tollgate.gateway.mcp.McpRoute.WELL_KNOWN + "/**"), resourceMetadata::handle);
     }
 
     /**
@@ -316,7 +357,8 @@ public class TollgateConfiguration {
 
     @Bean
     AdminServer adminServer(TollgateProperties properties, Supplier<TrustDomains> trustDomains,
-                            PolicyEngine engine, RevocationStore revocations, DecisionLog decisionLog, Clock clock) {
+                            PolicyEngine engine, RevocationStore revocations, DecisionLog decisionLog, Clock clock,
+                            dev.tollgate.gateway.txn.TransactionTokenKeys transactionTokenKeys) {
         TollgateProperties.Admin admin = properties.admin();
         return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
                 properties.tls().certificate(), properties.tls().privateKey(), admin.authzen().bindings()),
@@ -324,7 +366,7 @@ public class TollgateConfiguration {
                 trustDomains, engine::authorize, () -> {
                     var outcome = engine.reload();
                     return outcome.applied() ? null : outcome.error().getMessage();
-                }, revocations, decisionLog, clock);
+                }, revocations, decisionLog, clock, transactionTokenKeys::jwks);
     }
 
     @Bean

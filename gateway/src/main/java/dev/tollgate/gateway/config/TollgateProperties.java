@@ -21,7 +21,8 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                  Map<String, IssuerSettings> issuers, Policies policies,
                                  DecisionLogSettings decisionLog, Limits limits, Redis redis,
                                  DecisionCacheSettings decisionCache, RevocationSettings revocation,
-                                 Dependencies dependencies, Admin admin, Dpop dpop, Crypto crypto) {
+                                 Dependencies dependencies, Admin admin, Dpop dpop, Crypto crypto,
+                                 TransactionTokenSettings transactionTokens) {
 
     public TollgateProperties {
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
@@ -37,6 +38,32 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         admin = admin == null ? new Admin(null, null, null, null, null) : admin;
         dpop = dpop == null ? new Dpop(null, null, null, null, null, null, null, null) : dpop;
         crypto = crypto == null ? new Crypto(null) : crypto;
+        transactionTokens = transactionTokens == null ? new TransactionTokenSettings(null, null, null, null)
+                : transactionTokens;
+    }
+
+    /**
+     * Transaction tokens minted for routes with {@code transaction-token: true} (gateway/MCP.md); keys are made in
+     * memory and published on the admin listener at {@code /txn-token/jwks}.
+     *
+     * @param issuer      the tokens' {@code iss} (default {@code tollgate})
+     * @param audience    the trust domain they are valid in, their {@code aud} (default {@code tollgate})
+     * @param lifetime    how long a token lives (default 60s: it covers one call)
+     * @param keyRotation how often the signing key changes (default 24h; the previous key stays published)
+     */
+    public record TransactionTokenSettings(String issuer, String audience, Duration lifetime, Duration keyRotation) {
+        public TransactionTokenSettings {
+            issuer = issuer == null || issuer.isBlank() ? "tollgate" : issuer;
+            audience = audience == null || audience.isBlank() ? "tollgate" : audience;
+            lifetime = lifetime == null ? Duration.ofSeconds(60) : lifetime;
+            keyRotation = keyRotation == null ? Duration.ofHours(24) : keyRotation;
+            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("tollgate.transaction-tokens.lifetime must be within (0, 10m]");
+            }
+            if (keyRotation.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("tollgate.transaction-tokens.key-rotation must be at least 1m");
+            }
+        }
     }
 
     /**

@@ -16,10 +16,29 @@ import java.util.List;
  * @param errors       policy conditions that failed to evaluate ({@code rule-id: message}); their rules did not apply
  * @param caller       who asked for the decision when it is not the principal itself: the PEP (the mTLS caller of the
  *                     AuthZEN endpoint) for a PDP evaluation; {@code null} for requests through a route
+ * @param actors       for a delegated call, who acted for the principal (RFC 8693 {@code act}), current actor first
+ * @param mcpMethod    on an MCP route, the JSON-RPC method decided ({@code tools/call}); {@code null} elsewhere
+ * @param mcpName      the tool or prompt name, or resource URI, the MCP call named ({@code null} when none)
  */
 public record DecisionEvent(String decisionId, Instant time, String route, String tenant, String principal,
                             String trustDomain, String method, String path, String effect, Integer status, String reason,
                             List<String> decidingRules, String revision, List<String> credentials, String tokenId,
                             String jti, String jkt, String x5t, String failureMode, boolean degraded, String cache,
-                            List<String> errors, long latencyMicros, String caller) {
+                            List<String> errors, long latencyMicros, String caller, List<String> actors,
+                            String mcpMethod, String mcpName) {
+
+    public DecisionEvent {
+        actors = actors == null ? List.of() : actors;
+    }
+
+    /** An event about a direct, non-MCP request. */
+    public DecisionEvent(String decisionId, Instant time, String route, String tenant, String principal,
+                         String trustDomain, String method, String path, String effect, Integer status, String reason,
+                         List<String> decidingRules, String revision, List<String> credentials, String tokenId,
+                         String jti, String jkt, String x5t, String failureMode, boolean degraded, String cache,
+                         List<String> errors, long latencyMicros, String caller) {
+        this(decisionId, time, route, tenant, principal, trustDomain, method, path, effect, status, reason,
+                decidingRules, revision, credentials, tokenId, jti, jkt, x5t, failureMode, degraded, cache, errors,
+                latencyMicros, caller, List.of(), null, null);
+    }
 }

@@ -42,6 +42,13 @@ public final class DecisionEventEncoder {
             if (e.caller() != null) {
                 g.writeStringProperty("caller", e.caller());
             }
+            if (!e.actors().isEmpty()) {
+                writeList(g, "actors", e.actors());
+            }
+            if (e.mcpMethod() != null) {
+                g.writeStringProperty("mcp_method", e.mcpMethod());
+                g.writeStringProperty("mcp_name", e.mcpName());
+            }
             g.writeEndObject();
         }
         return out.toString();

@@ -19,6 +19,8 @@ public final class IdentityHeaders {
     public static final String TRUST_DOMAIN = PREFIX + "Trust-Domain";
     public static final String CREDENTIALS = PREFIX + "Credentials";
     public static final String DECISION_ID = PREFIX + "Decision-Id";
+    /** A delegated call's actors (RFC 8693), current first, comma-separated; absent for a direct call. */
+    public static final String ACTORS = PREFIX + "Actors";
 
     private IdentityHeaders() {
     }
@@ -44,6 +46,9 @@ public final class IdentityHeaders {
         headers.set(CREDENTIALS, p.provenBy().stream().sorted().map(IdentityHeaders::name)
                 .collect(Collectors.joining(",")));
         headers.set(DECISION_ID, decisionId);
+        if (p.delegated()) {
+            headers.set(ACTORS, String.join(",", p.actors()));
+        }
     }
 
     private static String name(CredentialKind kind) {

@@ -2,6 +2,7 @@ package dev.tollgate.gateway.route;
 
 import dev.tollgate.fallback.FailureMode;
 import dev.tollgate.gateway.dpop.DPoPMode;
+import dev.tollgate.gateway.mcp.McpRoute;
 import java.util.Objects;
 
 /**
@@ -15,13 +16,22 @@ import java.util.Objects;
  * @param dpop               DPoP required, optional or disabled (default: required when {@code requires} names
  *                           {@code dpop}, else disabled)
  * @param dpopNonce          proofs must carry a server nonce ({@code DPoP-Nonce})
+ * @param transactionToken   replace the inbound credential with a gateway-minted transaction token ({@code Txn-Token})
+ * @param mcp                the route fronts an MCP server: each JSON-RPC message is decided ({@code null}: an HTTP
+ *                           route, decided by method and path)
  */
 public record RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials,
-                            FailureMode failureMode, DPoPMode dpop, boolean dpopNonce) {
+                            FailureMode failureMode, DPoPMode dpop, boolean dpopNonce, boolean transactionToken,
+                            McpRoute mcp) {
 
     public RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials,
                          FailureMode failureMode) {
         this(tenant, requires, forwardCredentials, failureMode, null, false);
+    }
+
+    public RouteSecurity(String tenant, CredentialRequirement requires, boolean forwardCredentials,
+                         FailureMode failureMode, DPoPMode dpop, boolean dpopNonce) {
+        this(tenant, requires, forwardCredentials, failureMode, dpop, dpopNonce, false, null);
     }
 
     public RouteSecurity {
@@ -35,6 +45,15 @@ public record RouteSecurity(String tenant, CredentialRequirement requires, boole
         } else if (requires.dpop() && dpop != DPoPMode.REQUIRED) {
             throw new IllegalArgumentException("Tollgate filter: requires '" + requires + "' names dpop, but dpop is "
                     + dpop);
+        }
+        if (mcp != null && forwardCredentials) {
+            // MCP's authorization spec: a server must not pass the client's token through; nor does its gateway.
+            throw new IllegalArgumentException("Tollgate filter: an mcp route never forwards the client's credentials"
+                    + " (forward-credentials: true is refused)");
+        }
+        if (transactionToken && forwardCredentials) {
+            throw new IllegalArgumentException("Tollgate filter: transaction-token replaces the inbound credential;"
+                    + " it cannot be combined with forward-credentials: true");
         }
         if (dpopNonce && !dpop.accepted()) {
             throw new IllegalArgumentException("Tollgate filter: dpop-nonce needs dpop required or optional");

@@ -11,7 +11,22 @@ import dev.tollgate.fallback.FallbackTaken;
 import dev.tollgate.gateway.dpop.DPoPNonces;
 import dev.tollgate.gateway.forward.IdentityHeaders;
 import dev.tollgate.gateway.forward.UpstreamFailures;
+import dev.tollgate.gateway.authz.Operation;
+import dev.tollgate.gateway.mcp.McpAnswers;
+import dev.tollgate.gateway.mcp.McpCall;
+import dev.tollgate.gateway.mcp.McpListFilter;
+import dev.tollgate.gateway.mcp.McpMessages;
+import dev.tollgate.gateway.mcp.McpRequestException;
+import dev.tollgate.gateway.mcp.McpRoute;
 import dev.tollgate.gateway.ops.DecisionMetrics;
+import dev.tollgate.gateway.txn.TransactionTokens;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import reactor.core.publisher.Flux;
 import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
 import dev.tollgate.policy.Principal;
@@ -44,15 +59,23 @@ public final class TollgateFilter implements GatewayFilter {
 
     /** What the filter needs from the application; one instance shared by every route. */
     public record Collaborators(Authenticator authenticator, AuthorizationService authorization,
-                                DecisionLog decisionLog, Clock clock, DecisionMetrics metrics, DPoPNonces nonces) {
+                                DecisionLog decisionLog, Clock clock, DecisionMetrics metrics, DPoPNonces nonces,
+                                TransactionTokens transactionTokens) {
+        public Collaborators(Authenticator authenticator, AuthorizationService authorization, DecisionLog decisionLog,
+                             Clock clock, DecisionMetrics metrics, DPoPNonces nonces) {
+            this(authenticator, authorization, decisionLog, clock, metrics, nonces, null);
+        }
     }
 
     private final RouteSecurity route;
     private final Collaborators c;
+    /** The JSON-RPC reader of an MCP route ({@code null} on an HTTP route). */
+    private final McpMessages mcpMessages;
 
     TollgateFilter(RouteSecurity route, Collaborators collaborators) {
         this.route = route;
         this.c = collaborators;
+        this.mcpMessages = route.mcp() == null ? null : new McpMessages(route.mcp());
     }
 
     public RouteSecurity route() {
@@ -80,6 +103,9 @@ public final class TollgateFilter implements GatewayFilter {
                     trace.authentication = authentication;
                     trace.authenticatedNanos = System.nanoTime();
                     checkTenant(authentication.principal());
+                    if (route.mcp() != null) {
+                        return authorizeMcp(exchange, trace, authentication);
+                    }
                     return c.authorization().authorize(exchange.getRequest(), trace.routeId, route, authentication);
                 })
                 .map(authorization -> {
@@ -126,6 +152,44 @@ public final class TollgateFilter implements GatewayFilter {
         }
     }
 
+    /**
+     * An MCP route: a POST's JSON-RPC messages are each decided as their method on what they name (a batch is allowed
+     * only when every message is); other methods (GET opens the server's stream, DELETE ends a session) are decided on
+     * the server's base resource.
+     */
+    private Mono<Authorization> authorizeMcp(ServerWebExchange exchange, Trace trace, Authentication authentication) {
+        McpRoute mcp = route.mcp();
+        ServerHttpRequest request = exchange.getRequest();
+        if (request.getMethod() != HttpMethod.POST) {
+            return c.authorization().authorize(request, trace.routeId, route, authentication,
+                    new Operation(request.getMethod().name(), mcp.base(),
+                            new McpCall(null, request.getMethod().name(), null, null, null).context(false)));
+        }
+        return DataBufferUtils.join(request.getBody(), mcp.maxBodyBytes())
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, e -> McpRequestException.tooLarge(mcp.maxBodyBytes()))
+                .flatMap(body -> {
+                    McpMessages.Parsed parsed = mcpMessages.parse(body);
+                    trace.mcpBody = body;
+                    trace.mcp = parsed;
+                    return Flux.fromIterable(parsed.calls())
+                            .concatMap(call -> c.authorization().authorize(request, trace.routeId, route,
+                                    authentication, new Operation(call.action(), call.resource(mcp),
+                                            call.context(false))))
+                            .collectList();
+                })
+                .map(decisions -> {
+                    trace.mcpDecisions = decisions;
+                    return Authorization.allOf(decisions);
+                });
+    }
+
     private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Trace trace) {
         Authentication authentication = trace.authentication;
         ServerHttpRequest request = exchange.getRequest().mutate().headers(h -> {
@@ -134,6 +198,9 @@ public final class TollgateFilter implements GatewayFilter {
                 IdentityHeaders.stripCredentials(h);
             }
             IdentityHeaders.add(h, authentication, trace.decisionId);
+            if (route.transactionToken()) {
+                h.set(TransactionTokens.HEADER, transactionToken(exchange, trace));
+            }
         }).build();
         if (route.dpopNonce()) {
             // RFC 9449 section 8.2: a fresh nonce on success spares the client a use_dpop_nonce round trip later.
@@ -141,8 +208,38 @@ public final class TollgateFilter implements GatewayFilter {
         }
         trace.allowed = true;
         trace.forwardedNanos = System.nanoTime();
-        return chain.filter(exchange.mutate().request(request).build())
+        ServerWebExchange.Builder forwarded = exchange.mutate().request(trace.mcpBody == null ? request
+                : withBody(request, trace.mcpBody));
+        if (trace.mcp != null && trace.mcp.calls().stream().anyMatch(McpCall::lists)) {
+            ServerHttpRequest original = exchange.getRequest();
+            McpRoute mcp = route.mcp();
+            forwarded.response(new McpListFilter(exchange.getResponse(), trace.mcp, (kind, name) -> {
+                McpCall use = new McpCall(null, kind.callMethod(), kind.member(), name, null);
+                return c.authorization().mayUse(original, trace.routeId, route, authentication,
+                        new Operation(use.action(), use.resource(mcp), use.context(true)));
+            }, mcp.maxListBytes()));
+        }
+        return chain.filter(forwarded.build())
                 .onErrorResume(e -> upstreamFailed(exchange, trace, e));
+    }
+
+    /** The statement the upstream verifies instead of the caller's credential: this decision, signed by Tollgate. */
+    private String transactionToken(ServerWebExchange exchange, Trace trace) {
+        McpCall call = trace.mcp != null && trace.mcp.calls().size() == 1 ? trace.mcp.calls().get(0) : null;
+        ServerHttpRequest request = exchange.getRequest();
+        return c.transactionTokens().mint(trace.authentication.principal(), new TransactionTokens.Transaction(
+                trace.decisionId, route.tenant(), trace.routeId, request.getMethod().name(),
+                request.getPath().value(), call == null ? null : call.action(), call == null ? null : call.name()));
+    }
+
+    /** The request with the body Tollgate read (to decide it) put back for the upstream. */
+    private static ServerHttpRequest withBody(ServerHttpRequest request, byte[] body) {
+        return new ServerHttpRequestDecorator(request) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
+            }
+        };
     }
 
     /** The allowed request's upstream failed: a 502/504 problem, unless the upstream's response has already begun. */
@@ -159,6 +256,16 @@ public final class TollgateFilter implements GatewayFilter {
 
     private Mono<Void> reject(ServerWebExchange exchange, Trace trace, RequestRejectedException rejection) {
         trace.rejection = rejection;
+        if (trace.mcpInvalid != null) {
+            record(exchange, trace, "DENY", 400, trace.mcpInvalid.reason());
+            return McpAnswers.invalid(exchange.getResponse(), trace.mcpInvalid, trace.decisionId);
+        }
+        if (trace.mcpDecisions != null && "policy.denied".equals(rejection.code())) {
+            List<Boolean> allowed = trace.mcpDecisions.stream().map(Authorization::allowed).toList();
+            boolean anyRequest = trace.mcp.calls().stream().anyMatch(McpCall::isRequest);
+            record(exchange, trace, "DENY", anyRequest ? 200 : 403, rejection.code());
+            return McpAnswers.denied(exchange.getResponse(), trace.mcp, allowed, trace.decisionId);
+        }
         record(exchange, trace, rejection.kind().effect(), rejection.kind().status().value(), rejection.code());
         return ProblemResponses.write(exchange.getResponse(), rejection, trace.decisionId);
     }
@@ -166,6 +273,11 @@ public final class TollgateFilter implements GatewayFilter {
     private RequestRejectedException asRejection(Throwable e, Trace trace) {
         if (e instanceof RequestRejectedException r) {
             return r;
+        }
+        if (e instanceof McpRequestException m) {
+            trace.mcpInvalid = m;
+            return RequestRejectedException.unauthenticated(dev.tollgate.gateway.problem.RejectionKind.BAD_REQUEST,
+                    m.reason(), m.getMessage(), List.of(), java.util.Map.of());
         }
         log.error("decision {} failed unexpectedly; refusing the request", trace.decisionId, e);
         return RequestRejectedException.internal();
@@ -196,21 +308,34 @@ public final class TollgateFilter implements GatewayFilter {
         if (t.forwardedNanos != 0) {
             c.metrics().phase(t.routeId, "upstream", System.nanoTime() - t.forwardedNanos);
         }
-        DecisionEvent event = new DecisionEvent(t.decisionId, c.clock().instant(), t.routeId, route.tenant(),
-                p == null ? null : p.id(), p == null ? null : p.trustDomain(), request.getMethod().name(),
-                request.getPath().value(), effect, status, reason, rules,
-                d == null ? null : d.revision(),
-                p == null ? List.of() : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList(),
-                a == null ? null : a.tokenId(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
-                a == null ? null : a.x5t(),
-                failureMode, degraded,
-                t.authorization == null ? null : t.authorization.cache(),
-                t.authorization == null ? List.of() : t.authorization.errors(),
-                (System.nanoTime() - t.startNanos) / 1000, null);
-        if (t.reserved) {
-            c.decisionLog().recordReserved(event);
-        } else {
-            c.decisionLog().record(event);
+        List<String> credentials = p == null ? List.of()
+                : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList();
+        long latency = (System.nanoTime() - t.startNanos) / 1000;
+        int events = t.mcpDecisions == null ? 1 : t.mcpDecisions.size();
+        for (int i = 0; i < events; i++) {
+            // An MCP POST: one line per JSON-RPC message, each with its own effect and deciding rules.
+            McpCall call = t.mcpDecisions == null ? null : t.mcp.calls().get(i);
+            Authorization one = call == null ? d : t.mcpDecisions.get(i);
+            String callEffect = effect;
+            String callReason = reason;
+            if (call != null && "policy.denied".equals(reason) && one.allowed()) {
+                callReason = "mcp.batch-denied";
+            }
+            DecisionEvent event = new DecisionEvent(events == 1 ? t.decisionId : t.decisionId + "." + (i + 1),
+                    c.clock().instant(), t.routeId, route.tenant(), p == null ? null : p.id(),
+                    p == null ? null : p.trustDomain(), request.getMethod().name(), request.getPath().value(),
+                    callEffect, status, callReason, call == null ? rules : one.decidingRules(),
+                    d == null ? null : d.revision(), credentials,
+                    a == null ? null : a.tokenId(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
+                    a == null ? null : a.x5t(), failureMode, degraded,
+                    one == null ? null : one.cache(), one == null ? List.of() : one.errors(), latency, null,
+                    p == null ? List.of() : p.actors(), call == null ? null : call.action(),
+                    call == null ? null : call.name());
+            if (t.reserved && i == 0) {
+                c.decisionLog().recordReserved(event);
+            } else {
+                c.decisionLog().record(event);
+            }
         }
     }
 
@@ -240,6 +365,11 @@ public final class TollgateFilter implements GatewayFilter {
         long authenticatedNanos;
         long authorizedNanos;
         long forwardedNanos;
+        /** On an MCP route: the POST's messages, its body (forwarded as read) and each message's decision. */
+        McpMessages.Parsed mcp;
+        byte[] mcpBody;
+        List<Authorization> mcpDecisions;
+        McpRequestException mcpInvalid;
 
         Trace(String decisionId, long startNanos, String routeId) {
             this.decisionId = decisionId;

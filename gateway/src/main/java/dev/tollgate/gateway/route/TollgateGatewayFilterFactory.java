@@ -23,15 +23,28 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
  *       dpop: optional                      # required | optional | disabled (default: disabled)
  *       dpop-nonce: true                    # proofs must carry a server nonce
  *       degrade: { serve-stale-decisions: 2m, safe-methods-only: true }
+ *       transaction-token: true             # the upstream gets a signed Txn-Token instead of the credential
+ *       mcp: { server: weather, resource: https://api.example.com/mcp/weather }   # an MCP server (MCP.md)
  * </pre>
  */
 public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<TollgateGatewayFilterFactory.Config> {
 
     private final TollgateFilter.Collaborators collaborators;
+    private final dev.tollgate.gateway.mcp.ProtectedResourceMetadata metadata;
+    private final List<String> dpopAlgorithms;
 
     public TollgateGatewayFilterFactory(TollgateFilter.Collaborators collaborators) {
+        this(collaborators, new dev.tollgate.gateway.mcp.ProtectedResourceMetadata(), List.of());
+    }
+
+    /** {@code metadata} receives each MCP route's RFC 9728 document as the route is built. */
+    public TollgateGatewayFilterFactory(TollgateFilter.Collaborators collaborators,
+                                        dev.tollgate.gateway.mcp.ProtectedResourceMetadata metadata,
+                                        List<String> dpopAlgorithms) {
         super(Config.class);
         this.collaborators = collaborators;
+        this.metadata = metadata;
+        this.dpopAlgorithms = List.copyOf(dpopAlgorithms);
     }
 
     @Override
@@ -46,7 +59,20 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
 
     @Override
     public GatewayFilter apply(Config config) {
-        return new TollgateFilter(config.toRouteSecurity(), collaborators);
+        RouteSecurity route = config.toRouteSecurity();
+        if (route.mcp() != null) {
+            metadata.register(route.mcp(), new dev.tollgate.gateway.mcp.ProtectedResourceMetadata.Presentation(
+                    route.dpop().accepted() ? dpopAlgorithms : List.of(),
+                    route.dpop() == dev.tollgate.gateway.dpop.DPoPMode.REQUIRED, route.requires().certBound()));
+        }
+        TollgateFilter filter = new TollgateFilter(route, collaborators);
+        if (route.mcp() != null) {
+            // An MCP route may filter the server's list answers: like SCG's ModifyResponseBody, its response decorator
+            // must be in place before NettyWriteResponseFilter (order -1) writes the upstream's answer.
+            return new org.springframework.cloud.gateway.filter.OrderedGatewayFilter(filter,
+                    org.springframework.cloud.gateway.filter.NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1);
+        }
+        return filter;
     }
 
     /** The route's arguments as bound from YAML; validated into a {@link RouteSecurity}. */
@@ -59,6 +85,24 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
         private Duration retryAfter;
         private String dpop;
         private boolean dpopNonce;
+        private Mcp mcp;
+        private boolean transactionToken;
+
+        public boolean isTransactionToken() {
+            return transactionToken;
+        }
+
+        public void setTransactionToken(boolean transactionToken) {
+            this.transactionToken = transactionToken;
+        }
+
+        public Mcp getMcp() {
+            return mcp;
+        }
+
+        public void setMcp(Mcp mcp) {
+            this.mcp = mcp;
+        }
 
         public String getDpop() {
             return dpop;
@@ -126,7 +170,8 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
 
         public RouteSecurity toRouteSecurity() {
             return new RouteSecurity(tenant, CredentialRequirement.parse(requires), forwardCredentials, mode(),
-                    dev.tollgate.gateway.dpop.DPoPMode.parse(dpop), dpopNonce);
+                    dev.tollgate.gateway.dpop.DPoPMode.parse(dpop), dpopNonce, transactionToken,
+                    mcp == null ? null : mcp.toRoute());
         }
 
         private FailureMode mode() {
@@ -137,6 +182,89 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
                 default -> throw new IllegalArgumentException("Tollgate filter: failure-mode must be fail-closed or"
                         + " degrade, not '" + failureMode + "'");
             };
+        }
+    }
+
+    /** An MCP route's settings; see gateway/MCP.md. */
+    public static class Mcp {
+        private String server;
+        private java.net.URI resource;
+        private List<String> authorizationServers = new ArrayList<>();
+        private List<String> scopesSupported = new ArrayList<>();
+        private org.springframework.util.unit.DataSize maxBody = org.springframework.util.unit.DataSize.ofMegabytes(1);
+        private int maxDepth = 32;
+        private int maxBatch = 32;
+        private org.springframework.util.unit.DataSize maxListResponse =
+                org.springframework.util.unit.DataSize.ofMegabytes(4);
+
+        dev.tollgate.gateway.mcp.McpRoute toRoute() {
+            return new dev.tollgate.gateway.mcp.McpRoute(server, resource, authorizationServers, scopesSupported,
+                    (int) Math.min(Integer.MAX_VALUE, maxBody.toBytes()), maxDepth, maxBatch,
+                    (int) Math.min(Integer.MAX_VALUE, maxListResponse.toBytes()));
+        }
+
+        public String getServer() {
+            return server;
+        }
+
+        public void setServer(String server) {
+            this.server = server;
+        }
+
+        public java.net.URI getResource() {
+            return resource;
+        }
+
+        public void setResource(java.net.URI resource) {
+            this.resource = resource;
+        }
+
+        public List<String> getAuthorizationServers() {
+            return authorizationServers;
+        }
+
+        public void setAuthorizationServers(List<String> authorizationServers) {
+            this.authorizationServers = authorizationServers;
+        }
+
+        public List<String> getScopesSupported() {
+            return scopesSupported;
+        }
+
+        public void setScopesSupported(List<String> scopesSupported) {
+            this.scopesSupported = scopesSupported;
+        }
+
+        public org.springframework.util.unit.DataSize getMaxBody() {
+            return maxBody;
+        }
+
+        public void setMaxBody(org.springframework.util.unit.DataSize maxBody) {
+            this.maxBody = maxBody;
+        }
+
+        public int getMaxDepth() {
+            return maxDepth;
+        }
+
+        public void setMaxDepth(int maxDepth) {
+            this.maxDepth = maxDepth;
+        }
+
+        public int getMaxBatch() {
+            return maxBatch;
+        }
+
+        public void setMaxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+        }
+
+        public org.springframework.util.unit.DataSize getMaxListResponse() {
+            return maxListResponse;
+        }
+
+        public void setMaxListResponse(org.springframework.util.unit.DataSize maxListResponse) {
+            this.maxListResponse = maxListResponse;
         }
     }
 

@@ -39,6 +39,8 @@ import java.util.Map;
  * @param tokenTypes      the JOSE {@code typ} values the issuer's access tokens carry (e.g. {@code at+jwt}); the
  *                        header's {@code typ} must be one of them. Unset: any {@code typ} but the registered types of
  *                        JWTs that are never access tokens (DPoP proofs, logout and security event tokens, ...)
+ * @param maxDelegationDepth how many actors an RFC 8693 {@code act} chain may name (default 4; 0 refuses delegated
+ *                        tokens from this issuer)
  */
 public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean discovery, Boolean trustDomainKeys,
                              List<String> audiences,
@@ -46,7 +48,8 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
                              Duration refreshInterval, Duration unknownKidRefetchInterval, Duration maxKeyStaleness,
                              String preset, String trustDomain, List<String> trustDomains,
                              String principalClaim, String tenant,
-                             String tenantClaim, Map<String, String> subjectMappings, List<String> tokenTypes) {
+                             String tenantClaim, Map<String, String> subjectMappings, List<String> tokenTypes,
+                             Integer maxDelegationDepth) {
 
     public static final String OIDC = "oidc";
     public static final String JWT_SVID = "jwt-svid";
@@ -87,6 +90,11 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
             }
         });
         tokenTypes = TokenTypes.allowList(tokenTypes, issuer);
+        maxDelegationDepth = maxDelegationDepth == null ? 4 : maxDelegationDepth;
+        if (maxDelegationDepth < 0 || maxDelegationDepth > ActorChain.HARD_LIMIT) {
+            throw new IllegalArgumentException("issuer " + issuer + ": max-delegation-depth must be 0.."
+                    + ActorChain.HARD_LIMIT);
+        }
         if (!tokenTypes.isEmpty() && JWT_SVID.equals(preset)) {
             throw new IllegalArgumentException("issuer " + issuer + ": token-types is not for the jwt-svid preset,"
                     + " whose typ is JWT or JOSE (JWT-SVID §3)");
@@ -108,6 +116,6 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
                                     List<String> algorithms, Duration maxLifetime, Duration clockSkew,
                                     Duration refreshInterval, List<String> trustDomains) {
         return new IssuerSettings(issuer, jwksFile, jwksUri, null, null, audiences, algorithms, maxLifetime, clockSkew,
-                refreshInterval, null, null, null, null, trustDomains, null, null, null, null, null);
+                refreshInterval, null, null, null, null, trustDomains, null, null, null, null, null, null);
     }
 }

@@ -200,7 +200,8 @@ public final class TokenVerifier {
         return new Remembered(new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
                 claims.getExpirationTime().toInstant(), claims.getJWTID(), id, claims.getClaims(),
                 confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"), mapped.principal(), mapped.tenant(),
-                mapped.attributes()), header.getKeyID(), jwk, jws.signature().toString());
+                mapped.attributes(), ActorChain.of(claims.getClaims(), settings.maxDelegationDepth())),
+                header.getKeyID(), jwk, jws.signature().toString());
     }
 
     /** JWT-SVID profile: only {@code alg}, {@code kid} and {@code typ}; {@code typ}, if present, JWT or JOSE. */

@@ -13,14 +13,19 @@ import java.util.Map;
  * @param principal  the principal the issuer vouches for (its {@code principal-claim}, by default {@code sub})
  * @param tenant     the tenant the issuer's mapping names, or {@code null} to take it from the trust domain
  * @param attributes principal attributes the preset extracted (Kubernetes namespace, service account, pod)
+ * @param actors     RFC 8693 actors acting for the principal, current first (empty: a direct call)
  */
 public record VerifiedToken(String issuer, String subject, List<String> audience, Instant expiresAt, String jti,
                             String tokenId, Map<String, Object> claims, String cnfX5tS256, String cnfJkt,
-                            String principal, String tenant, Map<String, String> attributes) {
+                            String principal, String tenant, Map<String, String> attributes, List<String> actors) {
+
+    public VerifiedToken {
+        actors = actors == null ? List.of() : List.copyOf(actors);
+    }
 
     public VerifiedToken(String issuer, String subject, List<String> audience, Instant expiresAt, String jti,
                          String tokenId, Map<String, Object> claims, String cnfX5tS256, String cnfJkt) {
         this(issuer, subject, audience, expiresAt, jti, tokenId, claims, cnfX5tS256, cnfJkt, subject, null,
-                Map.of());
+                Map.of(), List.of());
     }
 }

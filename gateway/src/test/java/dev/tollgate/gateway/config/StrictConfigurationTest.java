@@ -101,6 +101,19 @@ class StrictConfigurationTest {
         assertThat(check(ROUTE.replace("TENANT", "acme").replace("ARG", "failure-mode"))).isEmpty();
     }
 
+    /** Filter args arrive flattened ({@code mcp.authorization-servers.0}): list entries are keys too. */
+    @Test
+    void nestedAndListArgumentsOfAnMcpRoute() throws IOException {
+        String indent = " ".repeat(32);
+        String mcp = ROUTE.replace("TENANT", "acme").replace("ARG: degrade", "mcp:\n" + indent + "  server: weather\n"
+                + indent + "  LIST:\n" + indent + "    - https://idp.acme.test");
+        assertThat(check(mcp.replace("LIST", "authorization-servers"))).isEmpty();
+        assertThat(check(mcp.replace("LIST", "authorization-server"))).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("did you mean 'authorization-servers'"));
+        assertThat(check(mcp.replace("server: weather", "sever: weather").replace("LIST", "scopes-supported")))
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("did you mean 'server'"));
+    }
+
     @Test
     void aRouteNamingATenantWithoutPolicy() throws IOException {
         List<ConfigurationProblem> problems = check(ROUTE.replace("TENANT", "acmee").replace("ARG", "failure-mode"));

@@ -69,6 +69,7 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.issuers.test.issuer", () -> GatewayFixture.ISSUER);
         r.add("tollgate.issuers.test.jwks-file", () -> f.path("jwks.json").toString());
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);
+        r.add("tollgate.issuers.test.audiences[1]", () -> GatewayFixture.WEATHER_RESOURCE);
         r.add("tollgate.issuers.test.algorithms[0]", () -> "ES256");
         r.add("tollgate.issuers.test.max-lifetime", () -> "1h");
         r.add("tollgate.issuers.test.trust-domains", () -> "acme.test, globex.test, initech.test");
@@ -183,6 +184,26 @@ public abstract class AbstractGatewayTest {
         r.add(routes + "[11].uri", () -> upstream);
         r.add(routes + "[11].predicates[0]", () -> "Path=/api/umbrella/**");
         r.add(routes + "[11].filters[0]", () -> "Tollgate=umbrella, mtls");
+        // MCP servers (McpServers): the session-based one checks the token's resource and gets transaction tokens.
+        String mcp = "http://127.0.0.1:" + f.mcp.port();
+        r.add(routes + "[12].id", () -> "mcp-weather");
+        r.add(routes + "[12].uri", () -> mcp);
+        r.add(routes + "[12].predicates[0]", () -> "Path=/mcp/weather");
+        r.add(routes + "[12].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[12].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[12].filters[0].args.requires", () -> "mtls+jwt");
+        r.add(routes + "[12].filters[0].args.transaction-token", () -> "true");
+        r.add(routes + "[12].filters[0].args.mcp.server", () -> "weather");
+        r.add(routes + "[12].filters[0].args.mcp.resource", () -> GatewayFixture.WEATHER_RESOURCE);
+        r.add(routes + "[12].filters[0].args.mcp.authorization-servers[0]", () -> GatewayFixture.ISSUER);
+        r.add(routes + "[12].filters[0].args.mcp.max-body", () -> "64KB");
+        r.add(routes + "[13].id", () -> "mcp-weather-json");
+        r.add(routes + "[13].uri", () -> mcp);
+        r.add(routes + "[13].predicates[0]", () -> "Path=/mcp/weather-json");
+        r.add(routes + "[13].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[13].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[13].filters[0].args.requires", () -> "mtls");
+        r.add(routes + "[13].filters[0].args.mcp.server", () -> "weather-json");
     }
 
     public static final String KUBERNETES_ISSUER = "https://kubernetes.default.svc.test";
@@ -198,7 +219,7 @@ public abstract class AbstractGatewayTest {
     public static final String DPOP_ORIGIN = "https://api.tollgate.test";
 
     /** The next free route index after the shared routes. */
-    protected static final int FIRST_OWN_ROUTE = 12;
+    protected static final int FIRST_OWN_ROUTE = 14;
 
     @BeforeEach
     void attachRecorder() {

@@ -37,6 +37,12 @@ public final class GatewayFixture {
     public static final String UMBRELLA_ENDPOINT = "spiffe://umbrella.test/spire/server";
     public static final String OPERATOR = "spiffe://ops.test/ns/ops/sa/operator";
     public static final String VIEWER = "spiffe://ops.test/ns/ops/sa/viewer";
+    /** An acme workload only the MCP tests use (others revoke their callers). */
+    public static final String ANALYST = "spiffe://acme.test/ns/data/sa/analyst";
+    /** An AI agent workload that acts for others (RFC 8693 act). */
+    public static final String PLANNER = "spiffe://acme.test/agents/planner";
+    /** The resource identifier of the MCP route {@code /mcp/weather} (RFC 8707 / 9728). */
+    public static final String WEATHER_RESOURCE = "https://api.tollgate.test/mcp/weather";
 
     private static GatewayFixture instance;
 
@@ -62,6 +68,10 @@ public final class GatewayFixture {
     public final DisposableServer umbrellaBundleEndpoint;
     public final Certificates.Issued operator;
     public final Certificates.Issued viewer;
+    public final Certificates.Issued planner;
+    public final Certificates.Issued analyst;
+    /** MCP servers (the official Java SDK) behind the MCP routes. */
+    public final McpServers mcp;
     public final ECKey issuerKey;
     public final ECKey unknownKey;
     public final WireMockServer upstream;
@@ -110,6 +120,9 @@ public final class GatewayFixture {
             Certificates.writePem(path("ops-bundle.pem"), opsCa.certificate());
             operator = Certificates.issue(opsCa, Certificates.svid(OPERATOR));
             viewer = Certificates.issue(opsCa, Certificates.svid(VIEWER));
+            planner = Certificates.issue(acmeCa, Certificates.svid(PLANNER));
+            analyst = Certificates.issue(acmeCa, Certificates.svid(ANALYST));
+            mcp = new McpServers();
             issuerKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             unknownKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             Files.writeString(path("jwks.json"), new JWKSet(issuerKey.toPublicJWK()).toString());
@@ -229,7 +242,7 @@ public final class GatewayFixture {
                 tenant: acme
                 trust-domains: [acme.test]
                 issuers: ["%s"]
-                resources: [/api/acme/, /token-only/acme/, /dpop/acme/]
+                resources: [/api/acme/, /token-only/acme/, /dpop/acme/, /mcp/]
                 """.formatted(AbstractGatewayTest.PARTNER_APP_ISSUER));
         Files.writeString(path("policies/globex/tenant.yaml"), """
                 tenant: globex
@@ -302,7 +315,44 @@ public final class GatewayFixture {
                     effect: permit
                     action: [GET]
                     resource: "/token-only/acme/status"
-                """.formatted(AbstractGatewayTest.PARTNER_APP_ISSUER));
+                  - id: planner-reads-orders-for-checkout
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    actor: { exact: "%s" }
+                    action: [GET]
+                    resource: "/api/acme/orders/{id}"
+                """.formatted(AbstractGatewayTest.PARTNER_APP_ISSUER, PLANNER));
+        Files.writeString(path("policies/acme/mcp.yaml"), """
+                tenant: acme
+                rules:
+                  - id: mcp-sessions
+                    effect: permit
+                    principal: { prefix: "spiffe://acme.test/" }
+                    action: [initialize, notifications/initialized, ping, tools/list, GET, DELETE]
+                    resource: "/mcp/*"
+                  - id: anyone-forecasts
+                    effect: permit
+                    principal: { prefix: "spiffe://acme.test/" }
+                    action: [tools/call]
+                    resource: "/mcp/*/tools/get_forecast"
+                  - id: checkout-deletes-but-not-paris
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    action: [tools/call]
+                    resource: "/mcp/weather-json/tools/delete_city"
+                    when: mcp.arguments.city != "Paris"
+                  - id: planner-for-checkout
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    actor: { exact: "%s" }
+                    action: [initialize, notifications/initialized, tools/list, tools/call, GET, DELETE]
+                    resource: "/mcp/weather/**"
+                    when: mcp.name == "" || mcp.name == "get_forecast"
+                  - id: nobody-resets
+                    effect: forbid
+                    action: [tools/call]
+                    resource: "/mcp/*/tools/admin_reset"
+                """.formatted(PLANNER));
         Files.writeString(path("policies/globex/invoices.yaml"), """
                 tenant: globex
                 rules:

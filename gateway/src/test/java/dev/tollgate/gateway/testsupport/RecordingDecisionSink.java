@@ -34,6 +34,25 @@ public final class RecordingDecisionSink implements DecisionSink {
         throw new AssertionError("no decision-log event " + decisionId);
     }
 
+    /** Waits (bounded) for an event that matches, and returns it. */
+    public DecisionEvent awaitMatching(java.util.function.Predicate<DecisionEvent> matching) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (DecisionEvent e : events.values()) {
+                if (matching.test(e)) {
+                    return e;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no matching decision-log event");
+    }
+
+    /** Every event delivered so far. */
+    public java.util.List<DecisionEvent> events() {
+        return java.util.List.copyOf(events.values());
+    }
+
     public String jsonOf(String decisionId) {
         await(decisionId);
         return json.get(decisionId);

@@ -60,9 +60,9 @@ class TokenAttacksTest {
                 List.of("ES256", "EdDSA"), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1),
                 List.of("acme.test"));
         IssuerSettings spire = new IssuerSettings(SPIRE, jwks, null, null, null, List.of("tollgate"), List.of("ES256"),
-                Duration.ofHours(1), null, null, null, null, "jwt-svid", "acme.test", null, null, null, null, null, null);
+                Duration.ofHours(1), null, null, null, null, "jwt-svid", "acme.test", null, null, null, null, null, null, null);
         IssuerSettings k8s = new IssuerSettings(K8S, jwks, null, null, null, List.of("tollgate"), List.of("ES256"),
-                Duration.ofHours(1), null, null, null, null, "kubernetes", null, null, null, "acme", null, null, null);
+                Duration.ofHours(1), null, null, null, null, "kubernetes", null, null, null, "acme", null, null, null, null);
         List<TokenVerifier.Issuer> issuers = List.of(plain, spire, k8s).stream().map(s -> {
             IssuerKeys keys = new IssuerKeys(s, deps.dependency("issuer:" + s.issuer()), http);
             keys.start().block(Duration.ofSeconds(5));
@@ -126,7 +126,7 @@ class TokenAttacksTest {
         assertThat(verifier.verify(token().subject("a-client-id").sign(), Instant.now()).principal())
                 .as("its own clients need no trust domain").isEqualTo("a-client-id");
         assertThatThrownBy(() -> new IssuerSettings(K8S, Path.of("jwks.json"), null, null, null, null, null, null,
-                null, null, null, null, "kubernetes", null, List.of("acme.test"), null, null, null, null, null))
+                null, null, null, null, "kubernetes", null, List.of("acme.test"), null, null, null, null, null, null))
                 .hasMessageContaining("trust-domains is for the oidc preset");
     }
 

@@ -54,7 +54,7 @@ class TokenSpellingAndTypeTest {
                 Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), List.of("acme.test"));
         IssuerSettings typed = new IssuerSettings(TYPED, jwks, null, null, null, List.of("tollgate"), List.of("ES256"),
                 Duration.ofHours(1), null, null, null, null, null, null, List.of("acme.test"), null, null, null, null,
-                List.of("application/AT+JWT"));
+                List.of("application/AT+JWT"), null);
         DependencyRegistry deps = DependencyRegistry.ofDefaults();
         verifier = new TokenVerifier(List.of(plain, typed).stream().map(s -> {
             IssuerKeys keys = new IssuerKeys(s, deps.dependency("issuer:" + s.issuer()), HttpClient.create());
@@ -144,7 +144,7 @@ class TokenSpellingAndTypeTest {
         }
         rejected(sign("{\"alg\":\"ES256\",\"kid\":\"k1\",\"typ\":5}", claims(ISS, "")), "token.malformed");
         assertThatThrownBy(() -> new IssuerSettings(TYPED, Path.of("j"), null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, List.of("dpop+jwt")))
+                null, null, null, null, null, null, null, null, null, null, List.of("dpop+jwt"), null))
                 .hasMessageContaining("never an access token");
     }
 
