@@ -70,9 +70,21 @@ public final class Condition {
 
     /** Type-checks and compiles; {@code captures} are the rule's resource variables, readable as {@code resource.x}. */
     public static Condition compile(String source, List<String> captures) {
-        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL);
+        return compile(source, captures, Entities.Schema.EMPTY);
+    }
+
+    /** ... with the tenant's declared entity attributes and request properties ({@code entities.yaml}). */
+    public static Condition compile(String source, List<String> captures, Entities.Schema schema) {
+        // The standard macros: has(), all(), exists(), exists_one(), map(), filter().
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL)
+                .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS);
         ATTRIBUTES.forEach(builder::addVar);
         captures.forEach(c -> builder.addVar("resource." + c, SimpleType.STRING));
+        builder.addVar("principal.groups", ListType.create(SimpleType.STRING));
+        schema.principal().forEach((n, t) -> builder.addVar("principal.attrs." + n, t.celType()));
+        schema.resource().forEach((n, t) -> builder.addVar("resource.attrs." + n, t.celType()));
+        schema.properties().forEach((kind, types) -> types.forEach((n, t) ->
+                builder.addVar(kind + ".properties." + n, t.celType())));
         CelCompiler compiler = builder.build();
         try {
             CelAbstractSyntaxTree ast = compiler.compile(source).getAst();

@@ -109,10 +109,14 @@ public final class PolicyLoader {
             throw new PolicyLoadException(tenantFile, line(fields.get("on-error").getValueNode()),
                     "on-error must be 'skip' (the rule does not apply) or 'deny' (any error denies)");
         }
+        Path entitiesFile = dir.resolve(EntitiesLoader.FILE);
+        Entities entities = texts.containsKey(entitiesFile)
+                ? EntitiesLoader.load(entitiesFile, root(entitiesFile, texts.get(entitiesFile)), tenant)
+                : Entities.NONE;
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Map.Entry<Path, String> e : texts.entrySet()) {
-            if (e.getKey().equals(tenantFile)) {
+            if (e.getKey().equals(tenantFile) || e.getKey().equals(entitiesFile)) {
                 continue;
             }
             MappingNode doc = root(e.getKey(), e.getValue());
@@ -126,7 +130,7 @@ public final class PolicyLoader {
                 throw new PolicyLoadException(e.getKey(), line(rulesNode.getValueNode()), "'rules' must be a list");
             }
             for (Node ruleNode : seq.getValue()) {
-                Rule rule = rule(e.getKey(), ruleNode, tenant, trustDomains, issuers, resources);
+                Rule rule = rule(e.getKey(), ruleNode, tenant, trustDomains, issuers, resources, entities);
                 if (!ids.add(rule.id())) {
                     throw new PolicyLoadException(e.getKey(), line(ruleNode), "duplicate rule id '" + rule.id() + "'");
                 }
@@ -134,11 +138,12 @@ public final class PolicyLoader {
             }
         }
         Revision revision = new Revision(HexFormat.of().formatHex(digest.digest()).substring(0, 16), label);
-        return TenantPolicy.of(tenant, revision, trustDomains, issuers, resources, "deny".equals(onError), rules);
+        return TenantPolicy.of(tenant, revision, trustDomains, issuers, resources, "deny".equals(onError), rules,
+                entities);
     }
 
     private static Rule rule(Path file, Node node, String tenant, Set<String> trustDomains, Set<String> issuers,
-                             List<String> resources) {
+                             List<String> resources, Entities entities) {
         if (!(node instanceof MappingNode map)) {
             throw new PolicyLoadException(file, line(node), "a rule must be a mapping");
         }
@@ -155,14 +160,16 @@ public final class PolicyLoader {
                 default -> throw new IllegalArgumentException("effect must be 'permit' or 'forbid'");
             };
             boolean crossTenant = "true".equals(scalar(file, f.get("cross-tenant")));
-            PrincipalMatcher principal = principal(file, f.get("principal"));
+            PrincipalMatcher principal = principal(file, f.get("principal"), entities);
             boolean any = principal instanceof PrincipalMatcher.Any;
-            if (!any && principal.trustDomain() == null && principal.issuer() == null) {
+            // A group is the tenant's own directory (entities.yaml): it pins its members.
+            boolean group = principal instanceof PrincipalMatcher.InGroup;
+            if (!any && !group && principal.trustDomain() == null && principal.issuer() == null) {
                 throw new IllegalArgumentException("principal " + describe(principal) + " names no trust domain;"
                         + " a principal that is not a SPIFFE ID must name its token issuer: {issuer: ..., exact: ...}");
             }
-            boolean own = principal.trustDomain() != null ? trustDomains.contains(principal.trustDomain())
-                    : issuers.contains(principal.issuer());
+            boolean own = group || (principal.trustDomain() != null ? trustDomains.contains(principal.trustDomain())
+                    : issuers.contains(principal.issuer()));
             if (!crossTenant && !any && !own) {
                 throw new IllegalArgumentException("principal " + describe(principal) + " is outside tenant '"
                         + tenant + "' (trust domains " + trustDomains + ", issuers " + issuers + "); write"
@@ -185,11 +192,19 @@ public final class PolicyLoader {
                 }
             }
             String when = scalar(file, f.get("when"));
-            Condition condition = when == null ? null : Condition.compile(when, resource.captures());
+            for (String capture : resource.captures()) {
+                if (capture.equals("attrs") || capture.equals("properties")) {
+                    throw new IllegalArgumentException("capture '{" + capture + "}' would hide resource." + capture
+                            + "; name it otherwise");
+                }
+            }
+            Condition condition = when == null ? null : Condition.compile(when, resource.captures(),
+                    entities.schema());
             Schedule schedule = schedule(file, f.get("schedule"));
             String expires = scalar(file, f.get("expires"));
             return new Rule(id, effect, principal, actions, resource, condition, schedule,
-                    expires == null ? null : Instant.parse(expires), crossTenant, where, actor(file, f.get("actor")));
+                    expires == null ? null : Instant.parse(expires), crossTenant, where,
+                    actor(file, f.get("actor"), entities));
         } catch (PolicyLoadException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -214,7 +229,7 @@ public final class PolicyLoader {
      * {@code actor:} absent → the rule is about direct calls only; {@code any} → any delegated call; a matcher (the
      * principal forms) → delegated calls whose current actor matches.
      */
-    private static PrincipalMatcher actor(Path file, NodeTuple tuple) {
+    private static PrincipalMatcher actor(Path file, NodeTuple tuple, Entities entities) {
         if (tuple == null) {
             return null;
         }
@@ -225,18 +240,36 @@ public final class PolicyLoader {
             }
             return new PrincipalMatcher.Any();
         }
-        return principal(file, tuple);
+        return principal(file, tuple, entities);
     }
 
-    private static PrincipalMatcher principal(Path file, NodeTuple tuple) {
+    private static PrincipalMatcher principal(Path file, NodeTuple tuple, Entities entities) {
         if (tuple == null) {
             return new PrincipalMatcher.Any();
         }
         if (!(tuple.getValueNode() instanceof MappingNode map)) {
             throw new IllegalArgumentException("principal must be one of {exact: ...}, {prefix: ...}, {pattern: ...},"
-                    + " optionally with issuer: ...");
+                    + " optionally with issuer: ..., or {in-group: ...}");
         }
-        Map<String, NodeTuple> f = new HashMap<>(fields(file, map, Set.of("exact", "prefix", "pattern", "issuer")));
+        Map<String, NodeTuple> f = new HashMap<>(fields(file, map, Set.of("exact", "prefix", "pattern", "issuer",
+                "in-group")));
+        if (f.containsKey("in-group")) {
+            if (f.size() > 1) {
+                throw new IllegalArgumentException("in-group stands alone: the group's members are the principals");
+            }
+            List<String> groups = strings(file, f.get("in-group"), "in-group");
+            for (String g : groups) {
+                if (!entities.groups().contains(g)) {
+                    String near = entities.groups().stream().filter(k -> Spelling.near(g, k)).findFirst().orElse(null);
+                    throw new IllegalArgumentException("group '" + g + "' is not declared in entities.yaml"
+                            + (near == null ? "" : "; did you mean '" + near + "'?"));
+                }
+            }
+            if (groups.isEmpty()) {
+                throw new IllegalArgumentException("in-group names no group");
+            }
+            return new PrincipalMatcher.InGroup(List.copyOf(groups), entities);
+        }
         NodeTuple issuerField = f.remove("issuer");
         String issuer = issuerField == null ? null : scalar(file, issuerField);
         if (issuerField != null && (issuer == null || issuer.isBlank())) {
@@ -292,7 +325,7 @@ public final class PolicyLoader {
         throw new IllegalArgumentException("unknown day '" + d + "' (MON, TUE, ...)");
     }
 
-    private static MappingNode root(Path file, String text) {
+    static MappingNode root(Path file, String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(10);
@@ -312,7 +345,7 @@ public final class PolicyLoader {
         return map;
     }
 
-    private static Map<String, NodeTuple> fields(Path file, MappingNode map, Set<String> allowed) {
+    static Map<String, NodeTuple> fields(Path file, MappingNode map, Set<String> allowed) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
             String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
@@ -339,7 +372,7 @@ public final class PolicyLoader {
         return best;
     }
 
-    private static void requireTenant(Path file, Map<String, NodeTuple> fields, String tenant, Node at) {
+    static void requireTenant(Path file, Map<String, NodeTuple> fields, String tenant, Node at) {
         String declared = scalar(file, fields.get("tenant"));
         if (!tenant.equals(declared)) {
             throw new PolicyLoadException(file, line(at), "document declares tenant '" + declared
@@ -355,7 +388,7 @@ public final class PolicyLoader {
         return v;
     }
 
-    private static String scalar(Path file, NodeTuple tuple) {
+    static String scalar(Path file, NodeTuple tuple) {
         if (tuple == null) {
             return null;
         }
@@ -365,7 +398,7 @@ public final class PolicyLoader {
         return s.getValue();
     }
 
-    private static List<String> strings(Path file, NodeTuple tuple, String name) {
+    static List<String> strings(Path file, NodeTuple tuple, String name) {
         if (tuple == null) {
             return List.of();
         }
@@ -386,7 +419,7 @@ public final class PolicyLoader {
         return out;
     }
 
-    private static int line(Node node) {
+    static int line(Node node) {
         return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
 

@@ -183,6 +183,33 @@ public sealed interface PrincipalMatcher {
     }
 
     /**
+     * Members of any of the named groups of the tenant's entity data ({@code entities.yaml}), as of the same revision:
+     * membership changes, and is reloaded, with the rules.
+     */
+    record InGroup(List<String> groups, Entities entities) implements PrincipalMatcher {
+        @Override
+        public boolean matches(Principal principal) {
+            List<String> of = entities.groupsOf(principal);
+            for (String g : groups) {
+                if (of.contains(g)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String trustDomain() {
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "in-group " + groups;
+        }
+    }
+
+    /**
      * The trust domain a SPIFFE ID, prefix or pattern pins: the text between {@code spiffe://} and the first
      * {@code /}, or {@code null} when there is no such complete trust domain.
      */

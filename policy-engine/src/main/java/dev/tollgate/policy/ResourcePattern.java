@@ -53,6 +53,28 @@ public final class ResourcePattern {
         return new ResourcePattern(pattern, List.copyOf(segments));
     }
 
+    /**
+     * {@code name} as exactly one path segment: every byte outside RFC 3986's unreserved set percent-encoded, and a
+     * name of only dots encoded too, so no name can add, remove or climb segments of the resource path.
+     */
+    public static String segment(String name) {
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean dotsOnly = name.chars().allMatch(c -> c == '.');
+        StringBuilder out = new StringBuilder(bytes.length + 8);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            boolean unreserved = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+                    || c == '_' || c == '~' || c == '.' && !dotsOnly;
+            if (unreserved) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
     static String[] split(String path) {
         String trimmed = path.startsWith("/") ? path.substring(1) : path;
         return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);

@@ -19,12 +19,18 @@ import java.util.TreeSet;
  * @param errorsDeny        {@code on-error: deny}: any condition error denies the request
  */
 public record TenantPolicy(String tenant, Revision revision, Set<String> trustDomains, Set<String> issuers,
-                           List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules, RuleIndex index) {
+                           List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules, RuleIndex index,
+                           Entities entities) {
 
     static TenantPolicy of(String tenant, Revision revision, Set<String> trustDomains, Set<String> issuers,
                            List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules) {
+        return of(tenant, revision, trustDomains, issuers, resourcePrefixes, errorsDeny, rules, Entities.NONE);
+    }
+
+    static TenantPolicy of(String tenant, Revision revision, Set<String> trustDomains, Set<String> issuers,
+                           List<String> resourcePrefixes, boolean errorsDeny, List<Rule> rules, Entities entities) {
         return new TenantPolicy(tenant, revision, Set.copyOf(trustDomains), Set.copyOf(issuers),
-                List.copyOf(resourcePrefixes), errorsDeny, List.copyOf(rules), new RuleIndex(rules));
+                List.copyOf(resourcePrefixes), errorsDeny, List.copyOf(rules), new RuleIndex(rules), entities);
     }
 
     /**
@@ -101,7 +107,7 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
             if (rule.condition() != null) {
                 reads.addAll(rule.condition().reads());
                 try {
-                    if (!rule.condition().evaluate(activation(request, captures))) {
+                    if (!rule.condition().evaluate(activation(request, captures, entities))) {
                         continue;
                     }
                 } catch (RuntimeException e) {
@@ -158,7 +164,7 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
-    static Map<String, Object> activation(AccessRequest r, Map<String, String> captures) {
+    static Map<String, Object> activation(AccessRequest r, Map<String, String> captures, Entities entities) {
         Principal p = r.principal();
         Map<String, Object> a = new HashMap<>(32);
         a.put("principal.id", p.id());
@@ -186,7 +192,35 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         a.put("mcp.method", mcp.get("method") instanceof String s ? s : "");
         a.put("mcp.name", mcp.get("name") instanceof String s ? s : "");
         a.put("mcp.arguments", mcp.get("arguments") instanceof Map<?, ?> args ? args : Map.of());
+        a.put("principal.groups", entities.groupsOf(p));
+        Entities.Schema schema = entities.schema();
+        if (!schema.principal().isEmpty()) {
+            typed(a, "principal.attrs.", schema.principal(), entities.attributesOf(p));
+        }
+        if (!schema.resource().isEmpty()) {
+            typed(a, "resource.attrs.", schema.resource(), entities.resourceAttributes(r.resource()));
+        }
+        if (!schema.properties().isEmpty()) {
+            Map<?, ?> properties = r.context().get("properties") instanceof Map<?, ?> m ? m : Map.of();
+            schema.properties().forEach((kind, types) -> typed(a, kind + ".properties.", types,
+                    properties.get(kind) instanceof Map<?, ?> values ? values : Map.of()));
+        }
         captures.forEach((k, v) -> a.put("resource." + k, v));
         return a;
+    }
+
+    /**
+     * Declared attributes into the activation: a value of its type, the type's empty value when absent, nothing when
+     * it has another type (a condition reading it then fails, and its rule does not apply).
+     */
+    private static void typed(Map<String, Object> a, String prefix, Map<String, AttributeType> types,
+                              Map<?, ?> values) {
+        types.forEach((name, type) -> {
+            Object raw = values.get(name);
+            Object value = raw == null ? type.empty() : type.coerce(raw);
+            if (value != null) {
+                a.put(prefix + name, value);
+            }
+        });
     }
 }

@@ -17,4 +17,13 @@ class ConfigPolicyTestsTest {
         assertThat(results).hasSizeGreaterThan(10);
         assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
     }
+
+    @Test
+    void theAuthZenTodoExamplePassesItsTests() {
+        List<PolicyTestRunner.Result> results = PolicyTestRunner.run(
+                Path.of("../config/examples/authzen-todo/policies"),
+                Path.of("../config/examples/authzen-todo/policy-tests"));
+        assertThat(results).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
+    }
 }

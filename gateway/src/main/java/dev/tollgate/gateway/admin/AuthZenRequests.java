@@ -5,6 +5,7 @@ import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.policy.AccessRequest;
 import dev.tollgate.policy.CredentialKind;
 import dev.tollgate.policy.Principal;
+import dev.tollgate.policy.ResourcePattern;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -71,8 +72,7 @@ final class AuthZenRequests {
             }
         }
         JsonNode sp = properties(subject, "subject");
-        String mapped = bindings == null ? null
-                : bindings.subjectTypes().getOrDefault(subject.get("type").asString(), bindings.defaultTenant());
+        String mapped = bindings == null ? null : bindings.tenantOfSubjectType(pep, subject.get("type").asString());
         String subjectTenant = sp.hasNonNull("tenant") ? text(sp, "tenant", "subject.properties")
                 : trustDomain != null && trustDomains.get(trustDomain) != null ? trustDomains.get(trustDomain).tenant()
                 : mapped;
@@ -104,13 +104,35 @@ final class AuthZenRequests {
             throw new IllegalArgumentException("resource.properties.headers must be a JSON object");
         }
         Map<String, Object> claims = sp.has("claims") ? json.convertValue(sp.get("claims"), Map.class) : Map.of();
-        Principal principal = new Principal(id, trustDomain, subjectTenant,
-                sp.hasNonNull("issuer") ? text(sp, "issuer", "subject.properties") : null, claims, credentials);
+        // A subject that is not a SPIFFE ID and names no issuer is vouched for by the PEP that asks about it, as a
+        // subject of its type: "authzen:<type>". The tenant makes such subjects its own by listing that issuer.
+        String issuer = sp.hasNonNull("issuer") ? text(sp, "issuer", "subject.properties")
+                : trustDomain == null ? PEP_ISSUER + subject.get("type").asString() : null;
+        Principal principal = new Principal(id, trustDomain, subjectTenant, issuer, claims, credentials);
         Map<String, String> headers = new HashMap<>();
         rp.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
-        Map<String, Object> ctx = context == null ? Map.of() : json.convertValue(context, Map.class);
-        return new AccessRequest(tenant, principal, action.get("name").asString(), resource.get("id").asString(),
-                headers, Map.of(), ctx, time(context, now));
+        Map<String, Object> ctx = new HashMap<>(context == null ? Map.of() : json.convertValue(context, Map.class));
+        // Properties reach conditions as declared, typed attributes (entities.yaml schema.properties); set here,
+        // after the client's context, so a context member cannot pose as them.
+        ctx.put("properties", Map.of("subject", json.convertValue(sp, Map.class),
+                "resource", json.convertValue(rp, Map.class),
+                "action", json.convertValue(properties(action, "action"), Map.class)));
+        return new AccessRequest(tenant, principal, action.get("name").asString(),
+                resourcePath(resource.get("type").asString(), resource.get("id").asString()), headers, Map.of(), ctx,
+                time(context, now));
+    }
+
+    /** The issuer of PEP-asserted subjects, followed by the subject type. */
+    static final String PEP_ISSUER = "authzen:";
+
+    /**
+     * A resource's policy path: an id that is a path ({@code /api/acme/orders/42}) as it is; any other id under its
+     * type, as one segment ({@code todo} {@code 7240d0db-...} → {@code /todo/7240d0db-...}), so an id can never climb
+     * out of its type.
+     */
+    static String resourcePath(String type, String id) {
+        return id.startsWith("/") ? id
+                : "/" + ResourcePattern.segment(type) + "/" + ResourcePattern.segment(id);
     }
 
     /**

@@ -17,22 +17,53 @@ import java.util.Set;
  *                      subjects that are not SPIFFE IDs of a configured trust domain
  * @param defaultTenant the tenant of a request that names none and whose subject type has no mapping, or
  *                      {@code null} (such a request is refused)
+ * @param pepSubjectTypes PEP SPIFFE ID → its own subject-type mappings, which come before the global ones (the
+ *                      Todo app's PEP: {@code user → todo}; another PEP's users may be another tenant's)
  */
-public record PdpBindings(Map<String, Set<String>> peps, Map<String, String> subjectTypes, String defaultTenant) {
+public record PdpBindings(Map<String, Set<String>> peps, Map<String, String> subjectTypes, String defaultTenant,
+                          Map<String, Map<String, String>> pepSubjectTypes) {
 
-    /** One PEP and its tenants, as configured. */
-    public record Pep(String id, List<String> tenants) {
+    /** One PEP, the tenants it may ask about, and (optionally) its own subject-type → tenant mappings. */
+    public record Pep(String id, List<String> tenants, Map<String, String> subjectTypes) {
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Pep {
+        }
+
+        public Pep(String id, List<String> tenants) {
+            this(id, tenants, null);
+        }
     }
 
     public PdpBindings {
         peps = peps == null ? Map.of() : Map.copyOf(peps);
         subjectTypes = subjectTypes == null ? Map.of() : Map.copyOf(subjectTypes);
+        pepSubjectTypes = pepSubjectTypes == null ? Map.of() : Map.copyOf(pepSubjectTypes);
+    }
+
+    public PdpBindings(Map<String, Set<String>> peps, Map<String, String> subjectTypes, String defaultTenant) {
+        this(peps, subjectTypes, defaultTenant, Map.of());
+    }
+
+    /** The tenant of subjects of {@code type} asked about by {@code pep}: its own mapping, the global one, the default. */
+    public String tenantOfSubjectType(String pep, String type) {
+        String own = pep == null ? null : pepSubjectTypes.getOrDefault(pep, Map.of()).get(type);
+        return own != null ? own : subjectTypes.getOrDefault(type, defaultTenant);
     }
 
     /** From configuration; PEP ids must be workload SPIFFE IDs and name at least one tenant. */
     public static PdpBindings of(List<Pep> peps, Map<String, String> subjectTypes, String defaultTenant) {
         Map<String, Set<String>> byId = new HashMap<>();
+        Map<String, Map<String, String>> own = new HashMap<>();
         for (Pep pep : peps == null ? List.<Pep>of() : peps) {
+            if (pep.subjectTypes() != null && !pep.subjectTypes().isEmpty()) {
+                pep.subjectTypes().forEach((type, tenant) -> {
+                    if (!pep.tenants().contains(tenant)) {
+                        throw new IllegalArgumentException("tollgate.admin.authzen.peps: " + pep.id() + " maps subject"
+                                + " type '" + type + "' to tenant '" + tenant + "', which it is not bound to");
+                    }
+                });
+                own.put(pep.id(), Map.copyOf(pep.subjectTypes()));
+            }
             try {
                 SpiffeId.workload(pep.id());
             } catch (IllegalArgumentException e) {
@@ -48,7 +79,7 @@ public record PdpBindings(Map<String, Set<String>> peps, Map<String, String> sub
                 return Set.copyOf(all);
             });
         }
-        return new PdpBindings(byId, subjectTypes, defaultTenant);
+        return new PdpBindings(byId, subjectTypes, defaultTenant, own);
     }
 
     /** The tenants {@code pep} may ask about (empty: none). */

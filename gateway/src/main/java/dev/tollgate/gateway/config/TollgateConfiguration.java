@@ -281,7 +281,9 @@ public class TollgateConfiguration {
     @Bean(destroyMethod = "")
     dev.tollgate.gateway.txn.TransactionTokenKeys transactionTokenKeys(TollgateProperties properties, Clock clock) {
         var settings = properties.transactionTokens();
-        var keys = new dev.tollgate.gateway.txn.TransactionTokenKeys(clock, settings.keyRotation());
+        var keys = new dev.tollgate.gateway.txn.TransactionTokenKeys(clock, settings.keyRotation(),
+                dev.tollgate.gateway.crypto.SignatureProviders.select(properties.crypto().providers())
+                        .forJca("SHA256withECDSA"));
         long every = Math.max(1, settings.keyRotation().toSeconds() / 10);
         reactor.core.scheduler.Schedulers.boundedElastic().schedulePeriodically(keys::rotateIfDue, every, every,
                 java.util.concurrent.TimeUnit.SECONDS);

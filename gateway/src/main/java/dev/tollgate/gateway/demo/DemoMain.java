@@ -75,6 +75,25 @@ public final class DemoMain {
         out.append("curl -i --cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem --key .demo/pki/"
                 + "acme-checkout-key.pem -H 'Authorization: DPoP " + bound + "' -H 'DPoP: "
                 + DemoTokens.proof(dpopKey, "GET", payments, bound) + "' " + payments + "\n");
+        String mcpToken = DemoTokens.mint(pki.signingKey(), DemoPki.WORKLOADS.get(0).spiffeId(), Duration.ofMinutes(55),
+                java.util.List.of(DemoTokens.AUDIENCE, "https://localhost:8443/mcp/weather"));
+        write(Path.of(".demo", "tokens", "acme-checkout-mcp.jwt"), mcpToken);
+        String mcp = base + "/mcp/weather";
+        String mcpCurl = "curl -s --cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem --key .demo/pki/"
+                + "acme-checkout-key.pem -H 'Authorization: Bearer " + mcpToken + "' -H 'content-type: application/json'"
+                + " -H 'accept: application/json, text/event-stream' " + mcp + " -d ";
+        out.append("\n7) MCP (gateway/MCP.md): an MCP server behind Tollgate, decided per tool. The token names the server"
+                + " as its audience (RFC 8707).\n   tools/list shows only what checkout may call (1 of 3 tools):\n");
+        out.append(mcpCurl).append("'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}'\n");
+        out.append("   ALLOWED: get_forecast (the server sees a gateway-signed Txn-Token, never the client's token)\n");
+        out.append(mcpCurl).append("'{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"get_forecast\",\"arguments\":{\"city\":\"Lyon\"}}}'\n");
+        out.append("   DENIED: delete_city -> a JSON-RPC error (-32003) with the decision id; the server never sees it\n");
+        out.append(mcpCurl).append("'{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"delete_city\",\"arguments\":{\"city\":\"Lyon\"}}}'\n");
+        out.append("   Where an MCP client finds the authorization server (RFC 9728):\n");
+        out.append("curl -s --cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem --key .demo/pki/"
+                + "acme-checkout-key.pem " + base + "/.well-known/oauth-protected-resource/mcp/weather\n");
         out.append("\nTokens (valid 55 minutes; restart the demo for fresh ones) are also in .demo/tokens/.\n");
         out.append("Decision log (one JSON line per request): ").append(decisionLog).append("   e.g. tail -f ")
                 .append(decisionLog).append("\n");

@@ -59,9 +59,14 @@ public final class DemoTokens {
     }
 
     public static String mint(ECKey key, String subject, Duration lifetime) {
+        return mint(key, subject, lifetime, java.util.List.of(AUDIENCE));
+    }
+
+    /** A token for the given audiences (an MCP server's resource identifier, RFC 8707). */
+    public static String mint(ECKey key, String subject, Duration lifetime, java.util.List<String> audiences) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER).subject(subject).audience(AUDIENCE)
+                .issuer(ISSUER).subject(subject).audience(audiences)
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())

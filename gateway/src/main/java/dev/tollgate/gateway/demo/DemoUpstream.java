@@ -8,7 +8,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
-/** The demo's upstream API: answers every request with what it received, so the identity headers can be seen. */
+/**
+ * The demo's upstream API: answers every request with what it received, so the identity headers can be seen; and the
+ * demo MCP server ({@link DemoMcpServer}) at {@code /mcp/weather}.
+ */
 public final class DemoUpstream {
 
     private DemoUpstream() {
@@ -17,6 +20,9 @@ public final class DemoUpstream {
     public static DisposableServer start(int port) {
         return HttpServer.create().host("127.0.0.1").port(port)
                 .handle((req, res) -> {
+                    if (req.uri().startsWith(DemoMcpServer.PATH)) {
+                        return DemoMcpServer.handle(req, res);
+                    }
                     Map<String, String> headers = new TreeMap<>();
                     req.requestHeaders().forEach(h -> headers.put(h.getKey(), h.getValue()));
                     String body = "{\"upstream\":\"tollgate-demo\",\"method\":" + Json.quote(req.method().name())

@@ -37,7 +37,7 @@ public record McpCall(JsonNode id, String method, String collection, String name
         if (collection == null) {
             return route.base();
         }
-        return route.base() + "/" + collection + "/" + segment(name);
+        return route.base() + "/" + collection + "/" + dev.tollgate.policy.ResourcePattern.segment(name);
     }
 
     /** Whether the response to this request lists tools, prompts or resources and is filtered per item. */
@@ -55,27 +55,5 @@ public record McpCall(JsonNode id, String method, String collection, String name
             mcp.put("listing", true);
         }
         return mcp;
-    }
-
-    /**
-     * {@code name} as exactly one path segment: every byte outside RFC 3986's unreserved set percent-encoded, and a
-     * name of only dots encoded too, so no name can add, remove or climb segments of the resource path.
-     */
-    public static String segment(String name) {
-        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        boolean dotsOnly = name.chars().allMatch(c -> c == '.');
-        StringBuilder out = new StringBuilder(bytes.length + 8);
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            boolean unreserved = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
-                    || c == '_' || c == '~' || c == '.' && !dotsOnly;
-            if (unreserved) {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return out.toString();
     }
 }

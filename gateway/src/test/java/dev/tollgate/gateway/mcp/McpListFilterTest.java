@@ -129,10 +129,10 @@ class McpListFilterTest {
     @Test
     void segmentsEncodeEverythingThatCouldChangeTheResourcePath() {
         for (String name : Set.of("..", ".", "...", "a/b", "a%2Fb", "a b", "ü", "a?b", "a#b", "a\u0000")) {
-            String segment = McpCall.segment(name);
+            String segment = dev.tollgate.policy.ResourcePattern.segment(name);
             assertThat(segment).as(name).matches("[A-Za-z0-9._~%-]+").doesNotContain("/");
             assertThat(segment).as(name).isNotIn(".", "..", "...");
         }
-        assertThat(McpCall.segment("get_forecast.v2")).isEqualTo("get_forecast.v2");
+        assertThat(dev.tollgate.policy.ResourcePattern.segment("get_forecast.v2")).isEqualTo("get_forecast.v2");
     }
 }

@@ -66,6 +66,11 @@ public abstract class AbstractGatewayTest {
         r.add("tollgate.admin.authzen.peps[0].id", () -> GatewayFixture.OPERATOR);
         r.add("tollgate.admin.authzen.peps[0].tenants", () -> "acme, initech");
         r.add("tollgate.admin.authzen.subject-types.user", () -> "acme");
+        // The Todo app's PEP: its own users are tenant todo's.
+        r.add("tollgate.admin.authzen.peps[1].id", () -> GatewayFixture.TODO_BACKEND);
+        r.add("tollgate.admin.authzen.peps[1].tenants", () -> "todo");
+        r.add("tollgate.admin.authzen.peps[1].subject-types.user", () -> "todo");
+        r.add("tollgate.admin.authzen.peps[1].subject-types.identity", () -> "todo");
         r.add("tollgate.issuers.test.issuer", () -> GatewayFixture.ISSUER);
         r.add("tollgate.issuers.test.jwks-file", () -> f.path("jwks.json").toString());
         r.add("tollgate.issuers.test.audiences[0]", () -> GatewayFixture.AUDIENCE);

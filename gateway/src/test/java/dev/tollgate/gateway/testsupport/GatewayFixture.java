@@ -37,6 +37,8 @@ public final class GatewayFixture {
     public static final String UMBRELLA_ENDPOINT = "spiffe://umbrella.test/spire/server";
     public static final String OPERATOR = "spiffe://ops.test/ns/ops/sa/operator";
     public static final String VIEWER = "spiffe://ops.test/ns/ops/sa/viewer";
+    /** The AuthZEN Todo app's PEP (config/examples/authzen-todo), bound to tenant todo. */
+    public static final String TODO_BACKEND = "spiffe://ops.test/ns/todo/sa/backend";
     /** An acme workload only the MCP tests use (others revoke their callers). */
     public static final String ANALYST = "spiffe://acme.test/ns/data/sa/analyst";
     /** An AI agent workload that acts for others (RFC 8693 act). */
@@ -70,6 +72,7 @@ public final class GatewayFixture {
     public final Certificates.Issued viewer;
     public final Certificates.Issued planner;
     public final Certificates.Issued analyst;
+    public final Certificates.Issued todoBackend;
     /** MCP servers (the official Java SDK) behind the MCP routes. */
     public final McpServers mcp;
     public final ECKey issuerKey;
@@ -122,6 +125,7 @@ public final class GatewayFixture {
             viewer = Certificates.issue(opsCa, Certificates.svid(VIEWER));
             planner = Certificates.issue(acmeCa, Certificates.svid(PLANNER));
             analyst = Certificates.issue(acmeCa, Certificates.svid(ANALYST));
+            todoBackend = Certificates.issue(opsCa, Certificates.svid(TODO_BACKEND));
             mcp = new McpServers();
             issuerKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             unknownKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
@@ -204,6 +208,14 @@ public final class GatewayFixture {
     }
 
     private void writePolicies() throws IOException {
+        // The AuthZEN Todo example tenant, as shipped (AuthZenInteropTest).
+        Path todo = Path.of("../config/examples/authzen-todo/policies/todo");
+        Files.createDirectories(path("policies/todo"));
+        try (var files = Files.list(todo)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, path("policies/todo").resolve(f.getFileName()));
+            }
+        }
         Files.createDirectories(path("policies/acme"));
         Files.createDirectories(path("policies/globex"));
         Files.createDirectories(path("policies/initech"));
@@ -276,6 +288,11 @@ public final class GatewayFixture {
                     principal: { exact: "spiffe://ops.test/ns/ops/sa/operator" }
                     action: [revocations.list, revocations.create, revocations.delete, revocations.reseed, tenants.suspend,
                              tenants.resume, tenants.offboard, policies.reload, authzen.evaluate, policies.explain]
+                    resource: "/**"
+                  - id: todo-backend-asks
+                    effect: permit
+                    principal: { exact: "spiffe://ops.test/ns/todo/sa/backend" }
+                    action: [authzen.evaluate]
                     resource: "/**"
                   - id: viewers-list
                     effect: permit

@@ -31,6 +31,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * cases:
  *   - name: checkout reads an order
  *     principal: { id: spiffe://acme.demo/ns/shop/sa/checkout, credentials: [mtls, jwt], claims: {} }
+ *     # a delegated call: actors: [spiffe://acme.demo/agents/planner]   (current actor first)
+ *     # an MCP call: action: tools/call, resource: /mcp/weather/tools/get_forecast,
+ *     #              context: { mcp: { method: tools/call, name: get_forecast, arguments: { city: Lyon } } }
  *     action: GET
  *     resource: /api/acme/orders/42
  *     headers: { x-change-ticket: CHG-1 }
@@ -77,7 +80,8 @@ public final class PolicyTestRunner {
                 }
                 String trustDomain = id.startsWith("spiffe://") ? id.substring(9).split("/", 2)[0] : null;
                 Principal principal = new Principal(id, trustDomain, (String) p.getOrDefault("tenant", tenant),
-                        (String) p.get("issuer"), (Map<String, Object>) p.getOrDefault("claims", Map.of()), kinds);
+                        (String) p.get("issuer"), (Map<String, Object>) p.getOrDefault("claims", Map.of()), kinds,
+                        (List<String>) p.getOrDefault("actors", List.of()));
                 Instant time = c.get("time") == null ? defaultTime : instant(c.get("time"));
                 AccessRequest request = new AccessRequest((String) c.getOrDefault("tenant", tenant), principal,
                         (String) c.get("action"), (String) c.get("resource"),
