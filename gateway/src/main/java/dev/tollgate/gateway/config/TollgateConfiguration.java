@@ -184,7 +184,8 @@ public class TollgateConfiguration {
                                     DependencyRegistry dependencies, TollgateProperties properties, Clock clock) {
         RedisAccess access = redis.getIfAvailable();
         ReplayStore shared = access == null ? null
-                : new RedisReplayStore(access, dependencies.dependency("redis"), properties.redis().keyPrefix());
+                : new RedisReplayStore(access, dependencies.dependency("redis"), properties.redis().keyPrefix(),
+                        properties.redis().replicaAcks(), properties.redis().replicaAckTimeout());
         return new DPoPReplayGuard(shared, new LocalReplayStore(settings.localReplayCapacity(), clock), settings);
     }
 
@@ -221,7 +222,8 @@ public class TollgateConfiguration {
             return new LocalRevocationStore();
         }
         RedisRevocationStore store = new RedisRevocationStore(access, dependencies.dependency("redis"), clock,
-                properties.redis().keyPrefix(), properties.revocation().pollInterval());
+                properties.redis().keyPrefix(), properties.revocation().pollInterval(), properties.redis().replicaAcks(),
+                properties.redis().replicaAckTimeout());
         store.start();
         store.awaitCurrent(Duration.ofSeconds(5));
         return store;

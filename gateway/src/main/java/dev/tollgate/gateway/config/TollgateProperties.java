@@ -31,7 +31,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         policies = policies == null ? new Policies(null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null, null, null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
-        redis = redis == null ? new Redis(null, null, null, null) : redis;
+        redis = redis == null ? new Redis(null, null, null, null, null, null) : redis;
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
         dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
@@ -215,13 +215,24 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      * Shared state (decision cache L2, revocations, DPoP replay store). Without {@code uri}, in-process stores are
      * used: fine for one instance, wrong for several.
      *
-     * @param uri            {@code redis://host:port}, {@code rediss://...}, or a Sentinel URI
-     *                       ({@code redis-sentinel://host:26379/0#mymaster})
+     * @param uri            {@code redis://host:port}, {@code rediss://...}, a Sentinel URI
+     *                       ({@code redis-sentinel://host:26379/0#mymaster}), or a cluster's seed nodes
+     *                       ({@code redis-cluster://host:7000,host:7001}, {@code rediss-cluster://...})
      * @param keyPrefix      prefix of every key and channel Tollgate uses
      * @param commandTimeout Lettuce's command timeout (the dependency guard's time limit applies too)
+     * @param replicaAcks    a DPoP proof counts as used only once this many replicas hold it ({@code WAIT}; default 0):
+     *                       with 1, a failover cannot forget a proof and accept it again
+     * @param replicaAckTimeout how long to wait for those acknowledgements (default 100ms); fewer in time is a
+     *                       dependency failure, answered by the route's failure mode
      */
-    public record Redis(String uri, String keyPrefix, Duration commandTimeout, Duration reconnectMaxDelay) {
+    public record Redis(String uri, String keyPrefix, Duration commandTimeout, Duration reconnectMaxDelay,
+                        Integer replicaAcks, Duration replicaAckTimeout) {
         public Redis {
+            replicaAcks = replicaAcks == null ? 0 : replicaAcks;
+            if (replicaAcks < 0) {
+                throw new IllegalArgumentException("tollgate.redis.replica-acks must be 0 or more");
+            }
+            replicaAckTimeout = replicaAckTimeout == null ? Duration.ofMillis(100) : replicaAckTimeout;
             keyPrefix = keyPrefix == null ? "tollgate:" : keyPrefix;
             commandTimeout = commandTimeout == null ? Duration.ofSeconds(1) : commandTimeout;
             reconnectMaxDelay = reconnectMaxDelay == null ? RedisAccess.DEFAULT_RECONNECT_MAX_DELAY : reconnectMaxDelay;

@@ -1,12 +1,17 @@
 package dev.tollgate.gateway.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
+import java.util.List;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.resource.ClientResources;
@@ -27,6 +32,12 @@ import reactor.util.retry.Retry;
  * Tollgate's connections to Redis (Lettuce): one multiplexed command connection and one pub/sub connection. They are
  * opened in the background and reopened by Lettuce after a failure, so the gateway starts and keeps serving while
  * Redis is away; callers see a failed command and apply their route's failure mode.
+ * <p>
+ * Standalone ({@code redis://}, {@code rediss://}), Sentinel ({@code redis-sentinel://...#master}) or Cluster
+ * ({@code redis-cluster://host:port,host:port} or {@code rediss-cluster://...}: seed nodes; Lettuce's
+ * {@code RedisClusterClient} follows the topology, refreshed periodically and on MOVED/ASK and reconnects). Callers use
+ * the commands every mode shares ({@link RedisClusterReactiveCommands}); keys that must be read together carry one
+ * hash tag.
  */
 public final class RedisAccess implements AutoCloseable {
 
@@ -36,9 +47,12 @@ public final class RedisAccess implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
 
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final RedisURI uri;
-    private final AtomicReference<StatefulRedisConnection<String, String>> commands = new AtomicReference<>();
+    /** Cluster seed nodes, or {@code null} for a standalone or Sentinel-managed Redis. */
+    private final List<RedisURI> clusterNodes;
+    private final AtomicReference<StatefulConnection<String, String>> commands = new AtomicReference<>();
+    private final AtomicReference<RedisClusterReactiveCommands<String, String>> reactive = new AtomicReference<>();
     private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
     private final Duration connectTimeout;
     private Disposable connecting;
@@ -62,7 +76,8 @@ public final class RedisAccess implements AutoCloseable {
      *                   a request completes on the request's thread), or {@code null} for Lettuce's own threads
      */
     public RedisAccess(String uri, Duration commandTimeout, Duration reconnectMaxDelay, LoopResources eventLoops) {
-        this.uri = RedisURI.create(uri);
+        this.clusterNodes = clusterNodes(uri);
+        this.uri = clusterNodes == null ? RedisURI.create(uri) : clusterNodes.get(0);
         ClientResources.Builder builder = ClientResources.builder()
                 .reconnectDelay(Delay.equalJitter(Duration.ZERO, reconnectMaxDelay, 1, TimeUnit.MILLISECONDS));
         SharedEventLoops shared = eventLoops == null ? null : SharedEventLoops.of(eventLoops);
@@ -70,24 +85,73 @@ public final class RedisAccess implements AutoCloseable {
             builder.eventLoopGroupProvider(shared);
         }
         this.resources = builder.build();
-        this.client = RedisClient.create(resources);
         this.connectTimeout = commandTimeout.multipliedBy(3);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Commands issued while disconnected fail at once instead of queueing without bound.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-                .build());
+        if (clusterNodes == null) {
+            RedisClient standalone = RedisClient.create(resources);
+            standalone.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    // Commands issued while disconnected fail at once instead of queueing without bound.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                    .build());
+            this.client = standalone;
+        } else {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, clusterNodes);
+            cluster.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                    // A failover moves slots: learn it from MOVED/ASK and lost connections at once, and every 10 s.
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(10))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
+                            .build())
+                    .build());
+            this.client = cluster;
+        }
+    }
+
+    /**
+     * {@code redis-cluster://[user:password@]host:port,host:port} → the seed nodes, with the credentials on each;
+     * {@code rediss-cluster://} for TLS; {@code null} for any other URI.
+     */
+    static List<RedisURI> clusterNodes(String uri) {
+        boolean tls = uri.startsWith("rediss-cluster://");
+        if (!tls && !uri.startsWith("redis-cluster://")) {
+            return null;
+        }
+        String rest = uri.substring(uri.indexOf("://") + 3);
+        String userInfo = "";
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            userInfo = rest.substring(0, at + 1);
+            rest = rest.substring(at + 1);
+        }
+        int slash = rest.indexOf('/');
+        String tail = slash < 0 ? "" : rest.substring(slash);
+        String hosts = slash < 0 ? rest : rest.substring(0, slash);
+        List<RedisURI> nodes = new java.util.ArrayList<>();
+        for (String host : hosts.split(",")) {
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("tollgate.redis.uri: an empty cluster node in " + hosts);
+            }
+            nodes.add(RedisURI.create((tls ? "rediss://" : "redis://") + userInfo + host.trim() + tail));
+        }
+        return List.copyOf(nodes);
+    }
+
+    public boolean cluster() {
+        return clusterNodes != null;
     }
 
     /** Connects in the background, retrying until Redis answers; {@code onConnected} runs once connected. */
     public void start(Consumer<StatefulRedisPubSubConnection<String, String>> onPubSubConnected) {
-        connecting = Mono.fromFuture(() -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
+        connecting = connectCommands()
                 .timeout(connectTimeout)
-                .doOnNext(commands::set)
-                .then(Mono.fromFuture(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture())
-                        .timeout(connectTimeout))
+                .then(connectPubSub().timeout(connectTimeout))
                 .doOnNext(c -> {
                     pubSub.set(c);
                     onPubSubConnected.accept(c);
@@ -97,16 +161,66 @@ public final class RedisAccess implements AutoCloseable {
                         .doBeforeRetry(s -> {
                             if (s.totalRetries() < 3 || s.totalRetries() % 10 == 0) {
                                 log.warn("Redis at {}:{} not reachable yet: {}", uri.getHost(), uri.getPort(),
-                                        s.failure().toString());
+                                        s.failure().getCause() == null ? s.failure().toString()
+                                                : s.failure() + " (" + s.failure().getCause() + ")");
                             }
                         }))
                 .subscribe();
     }
 
+    private Mono<Void> connectCommands() {
+        if (client instanceof RedisClusterClient cluster) {
+            // The async connect needs the topology first (the blocking one loads it itself).
+            return Mono.fromFuture(() -> cluster.refreshPartitionsAsync().toCompletableFuture())
+                    .then(Mono.fromFuture(() -> cluster.connectAsync(StringCodec.UTF8))).doOnNext(c -> {
+                commands.set(c);
+                reactive.set(c.reactive());
+            }).then();
+        }
+        return Mono.fromFuture(() -> ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
+                .doOnNext(c -> {
+                    commands.set(c);
+                    reactive.set(c.reactive());
+                }).then();
+    }
+
+    private Mono<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
+        if (client instanceof RedisClusterClient cluster) {
+            // Classic PUBLISH reaches every node of a cluster, so one subscription anywhere hears every instance.
+            return Mono.fromFuture(() -> cluster.connectPubSubAsync(StringCodec.UTF8))
+                    .map(c -> (StatefulRedisPubSubConnection<String, String>) c);
+        }
+        return Mono.fromFuture(() -> ((RedisClient) client).connectPubSubAsync(StringCodec.UTF8, uri)
+                .toCompletableFuture());
+    }
+
     /** Reactive commands, or an error while the first connection has not been made. */
-    public Mono<RedisReactiveCommands<String, String>> reactive() {
-        StatefulRedisConnection<String, String> c = commands.get();
-        return c == null ? Mono.error(new IllegalStateException("Redis not connected")) : Mono.just(c.reactive());
+    public Mono<RedisClusterReactiveCommands<String, String>> reactive() {
+        RedisClusterReactiveCommands<String, String> c = reactive.get();
+        return c == null ? Mono.error(new IllegalStateException("Redis not connected")) : Mono.just(c);
+    }
+
+    /**
+     * Waits until {@code replicas} replicas of the node that holds {@code key} have every write this gateway sent to
+     * that node (Redis {@code WAIT}), and answers how many did. In a cluster, the wait goes to that node's connection —
+     * the one the write went over — so it covers the write.
+     */
+    public Mono<Long> waitForReplicas(String key, int replicas, Duration timeout) {
+        StatefulConnection<String, String> c = commands.get();
+        if (c == null) {
+            return Mono.error(new IllegalStateException("Redis not connected"));
+        }
+        if (c instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> cluster) {
+            var node = cluster.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+            if (node == null) {
+                return Mono.error(new IllegalStateException("no cluster node serves the key's slot"));
+            }
+            return Mono.fromFuture(() -> cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
+                            .toCompletableFuture())
+                    .flatMap(n -> n.reactive().waitForReplication(replicas, timeout.toMillis()));
+        }
+        return ((io.lettuce.core.api.StatefulRedisConnection<String, String>) c).reactive()
+                .waitForReplication(replicas, timeout.toMillis());
     }
 
     /** Lettuce's connection events (reconnect attempts and their delays, connects, disconnects). */
@@ -115,7 +229,7 @@ public final class RedisAccess implements AutoCloseable {
     }
 
     public boolean connected() {
-        StatefulRedisConnection<String, String> c = commands.get();
+        StatefulConnection<String, String> c = commands.get();
         StatefulRedisPubSubConnection<String, String> p = pubSub.get();
         return c != null && c.isOpen() && p != null && p.isOpen();
     }
@@ -125,7 +239,7 @@ public final class RedisAccess implements AutoCloseable {
         if (connecting != null) {
             connecting.dispose();
         }
-        StatefulRedisConnection<String, String> c = commands.get();
+        StatefulConnection<String, String> c = commands.get();
         if (c != null) {
             c.closeAsync();
         }

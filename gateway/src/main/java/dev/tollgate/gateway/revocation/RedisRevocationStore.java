@@ -50,6 +50,9 @@ public final class RedisRevocationStore implements RevocationStore {
     private final Clock clock;
     private final Duration pollInterval;
     private final String hashKey;
+    private final String legacyHashKey;
+    private final int replicaAcks;
+    private final Duration replicaTimeout;
     private final String versionKey;
     private final String channel;
     private final String epochKey;
@@ -70,15 +73,25 @@ public final class RedisRevocationStore implements RevocationStore {
 
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
                                 Duration pollInterval) {
+        this(redis, dependency, clock, keyPrefix, pollInterval, 0, Duration.ZERO);
+    }
+
+    /** {@code replicaAcks}: a revocation is confirmed once that many replicas hold it ({@code tollgate.redis}). */
+    public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
+                                Duration pollInterval, int replicaAcks, Duration replicaTimeout) {
+        this.replicaAcks = replicaAcks;
+        this.replicaTimeout = replicaTimeout;
         this.redis = redis;
         this.dependency = dependency;
         this.clock = clock;
         this.pollInterval = pollInterval;
-        this.hashKey = keyPrefix + "revocations";
-        this.versionKey = keyPrefix + "revocations:version";
+        // One hash tag: in a cluster, the list, its version, epoch and reseed marker live in one slot (read together).
+        this.hashKey = keyPrefix + "{revocations}";
+        this.legacyHashKey = keyPrefix + "revocations";
+        this.versionKey = keyPrefix + "{revocations}:version";
         this.channel = keyPrefix + "revocations";
-        this.epochKey = keyPrefix + "revocations:epoch";
-        this.reseedKey = keyPrefix + "revocations:reseeded";
+        this.epochKey = keyPrefix + "{revocations}:epoch";
+        this.reseedKey = keyPrefix + "{revocations}:reseeded";
     }
 
     /** Subscribes to announcements (on every (re)connect) and starts polling the version. */
@@ -169,7 +182,8 @@ public final class RedisRevocationStore implements RevocationStore {
                 // A data set without an epoch, and nothing known that it could have lost: this is its creation
                 // (first start, or an empty list whose Redis restarted).
                 String fresh = java.util.UUID.randomUUID().toString();
-                return dependency.call(() -> redis.reactive().flatMap(r -> r.setnx(epochKey, fresh)))
+                return migrateLegacyList().then(dependency.call(() -> redis.reactive().flatMap(r -> r.setnx(epochKey,
+                                fresh))))
                         .doOnNext(set -> {
                             knownEpoch = set ? fresh : null;
                             lost = false;
@@ -215,6 +229,25 @@ public final class RedisRevocationStore implements RevocationStore {
                     + " restore Redis, or reseed it from an instance with POST /revocations/reseed", why, view.size());
         }
         lost = true;
+    }
+
+    /**
+     * Before 2026-12-02 the list lived at {@code <prefix>revocations}, without the hash tag a cluster needs. A data set
+     * being created finds any list left there and copies it over first, so an upgrade never forgets a revocation.
+     */
+    private Mono<Void> migrateLegacyList() {
+        return dependency.call(() -> redis.reactive().flatMap(r -> r.type(legacyHashKey)
+                        .flatMap(type -> !"hash".equals(type) ? Mono.just(0L)
+                                : r.hgetall(legacyHashKey).collectMap(kv -> kv.getKey(), kv -> kv.getValue())
+                                        .flatMap(all -> all.isEmpty() ? Mono.just(0L)
+                                                : r.hset(hashKey, all).thenReturn((long) all.size())))))
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.warn("revocations: copied {} entries from the pre-cluster key {} to {}", n, legacyHashKey,
+                                hashKey);
+                    }
+                })
+                .then();
     }
 
     /** Writes this view as a new data set with a new epoch, marked as a reseed every instance accepts. */
@@ -284,9 +317,27 @@ public final class RedisRevocationStore implements RevocationStore {
         String body = encode(revocation);
         return dependency.call(() -> redis.reactive().flatMap(r -> r.hset(hashKey, revocation.key(), body)
                         .then(r.incr(versionKey))
+                        .then(replicated())
                         .then(r.publish(channel, "+" + body))))
                 .doOnSuccess(n -> apply("+" + body))
                 .then();
+    }
+
+    /**
+     * With {@code replica-acks}, a revocation is confirmed only once that many replicas hold it: a failover to a
+     * replica that missed it would otherwise silently un-revoke (the data set is not new, so no epoch change shows it).
+     */
+    private Mono<Long> replicated() {
+        if (replicaAcks == 0) {
+            return Mono.just(0L);
+        }
+        return redis.waitForReplicas(hashKey, replicaAcks, replicaTimeout).map(acks -> {
+            if (acks < replicaAcks) {
+                throw new IllegalStateException("the revocation reached " + acks + " of " + replicaAcks
+                        + " replicas in time; retry");
+            }
+            return acks;
+        });
     }
 
     @Override

@@ -74,6 +74,33 @@ class RevocationLossTest {
         }
     }
 
+    /** An upgrade from a version that kept the list under {@code <prefix>revocations} never forgets a revocation. */
+    @Test
+    void aListUnderThePreClusterKeyIsCarriedOverOnUpgrade() {
+        String written = TestRedis.uniquePrefix();
+        String upgraded = TestRedis.uniquePrefix();
+        DependencyRegistry deps = DependencyRegistry.ofDefaults();
+        try (RedisProcess redis = new RedisProcess().start();
+             RedisRevocationStore old = store(redis.uri(), written, deps)) {
+            assertThat(old.awaitCurrent(Duration.ofSeconds(5))).isTrue();
+            old.revoke(new Revocation(RevocationKind.PRINCIPAL, PRINCIPAL, Instant.now(), "ops"))
+                    .block(Duration.ofSeconds(2));
+            // What an older version left behind: the same entries at the key without the hash tag.
+            try (RedisAccess raw = new RedisAccess(redis.uri(), Duration.ofSeconds(1))) {
+                raw.start(c -> { });
+                await(raw::connected);
+                var entries = raw.reactive().flatMap(r -> r.hgetall(written + "{revocations}")
+                        .collectMap(kv -> kv.getKey(), kv -> kv.getValue())).block(Duration.ofSeconds(2));
+                assertThat(entries).hasSize(1);
+                raw.reactive().flatMap(r -> r.hset(upgraded + "revocations", entries)).block(Duration.ofSeconds(2));
+            }
+            try (RedisRevocationStore fresh = store(redis.uri(), upgraded, deps)) {
+                assertThat(fresh.awaitCurrent(Duration.ofSeconds(5))).isTrue();
+                await(() -> fresh.check(PRINCIPAL, null, null, null, null).revoked());
+            }
+        }
+    }
+
     private static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {

@@ -67,6 +67,10 @@ public final class RedisProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    public int port() {
+        return port;
+    }
+
     @Override
     public void close() {
         kill();

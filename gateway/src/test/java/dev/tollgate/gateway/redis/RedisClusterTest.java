@@ -1,0 +1,192 @@
+package dev.tollgate.gateway.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.fallback.DependencyRegistry;
+import dev.tollgate.fallback.DependencySettings;
+import dev.tollgate.gateway.dpop.RedisReplayStore;
+import dev.tollgate.gateway.revocation.RedisRevocationStore;
+import dev.tollgate.gateway.revocation.Revocation;
+import dev.tollgate.gateway.revocation.RevocationKind;
+import dev.tollgate.gateway.testsupport.RedisCluster;
+import dev.tollgate.gateway.testsupport.RedisProcess;
+import dev.tollgate.gateway.testsupport.TestRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 16: Tollgate on a real Redis Cluster (3 masters, 3 replicas, started here): revocations announced to every
+ * instance, the DPoP replay store spread over the masters, and a master killed under replay traffic — with
+ * {@code replica-acks: 1} no proof is accepted twice, and the time the store answered errors (the route's failure
+ * mode: 503 on fail-closed routes) is measured.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisClusterTest {
+
+    private static RedisCluster cluster;
+
+    /**
+     * The guard's time limit (2 s here) must exceed {@code replica-ack-timeout} plus the writes: on a loaded CI machine
+     * a replica's acknowledgement can take longer than on a quiet one. The failover test keeps the defaults.
+     */
+    private static DependencyRegistry patient() {
+        return new DependencyRegistry(Map.of(DependencyRegistry.DEFAULT_TEMPLATE, new DependencySettings(null,
+                Duration.ofSeconds(2), null, Duration.ofSeconds(2), null, null, null, null, null)), Map.of(), null);
+    }
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = new RedisCluster().start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void revocationsReachEveryInstanceThroughTheCluster() {
+        String prefix = TestRedis.uniquePrefix();
+        DependencyRegistry deps = patient();
+        try (RedisRevocationStore a = store(prefix, deps); RedisRevocationStore b = store(prefix, deps)) {
+            assertThat(a.awaitCurrent(Duration.ofSeconds(10))).isTrue();
+            assertThat(b.awaitCurrent(Duration.ofSeconds(10))).isTrue();
+            for (int i = 0; i < 20; i++) {
+                String principal = "spiffe://acme.test/ns/shop/sa/w" + i;
+                a.revoke(new Revocation(RevocationKind.PRINCIPAL, principal, Instant.now(), "test"))
+                        .block(Duration.ofSeconds(5));
+                awaitRevoked(b, principal, true);
+            }
+            b.lift(RevocationKind.PRINCIPAL, "spiffe://acme.test/ns/shop/sa/w3").block(Duration.ofSeconds(5));
+            awaitRevoked(a, "spiffe://acme.test/ns/shop/sa/w3", false);
+            assertThat(b.list()).hasSize(19);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theReplayStoreSpreadsOverTheMastersAndRefusesEveryReplay() {
+        String prefix = TestRedis.uniquePrefix();
+        try (RedisAccess access = new RedisAccess(cluster.uri(), Duration.ofSeconds(1))) {
+            access.start(c -> { });
+            RedisReplayStore store = new RedisReplayStore(access, patient().dependency("redis"), prefix, 1,
+                    Duration.ofSeconds(1));
+            awaitConnected(access);
+            for (int i = 0; i < 300; i++) {
+                assertThat(store.firstUse("jti-" + i, Duration.ofMinutes(1)).block(Duration.ofSeconds(5))).isTrue();
+            }
+            for (int i = 0; i < 300; i++) {
+                assertThat(store.firstUse("jti-" + i, Duration.ofMinutes(1)).block(Duration.ofSeconds(5))).isFalse();
+            }
+            long mastersWithKeys = cluster.nodes().stream()
+                    .filter(n -> RedisCluster.cli(n, "role").startsWith("master"))
+                    .filter(n -> Long.parseLong(RedisCluster.cli(n, "dbsize").trim()) > 0).count();
+            assertThat(mastersWithKeys).as("keys on every master").isEqualTo(3);
+        }
+    }
+
+    /** Runs last: it kills a master. */
+    @Test
+    @Order(3)
+    void aMasterKilledUnderReplayTrafficNeverLetsAProofBeAcceptedTwice() {
+        String prefix = TestRedis.uniquePrefix();
+        try (RedisAccess access = new RedisAccess(cluster.uri(), Duration.ofMillis(300))) {
+            access.start(c -> { });
+            RedisReplayStore store = new RedisReplayStore(access, DependencyRegistry.ofDefaults().dependency("redis"),
+                    prefix, 1, Duration.ofMillis(300));
+            awaitConnected(access);
+            List<String> accepted = new ArrayList<>();
+            RedisProcess victim = cluster.masterOf(prefix + "dpop:jti-0");
+            long killedAt = 0;
+            long restartedAt = 0;
+            long firstError = 0;
+            long lastError = 0;
+            int errors = 0;
+            int afterRestart = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (int i = 0; System.nanoTime() < deadline && afterRestart < 300; i++) {
+                if (i == 300) {
+                    victim.kill();
+                    killedAt = System.nanoTime();
+                }
+                // Its replica takes over; with replica-acks: 1 the new master needs a replica of its own before its
+                // slots accept proofs again: the old master comes back as that replica.
+                if (killedAt != 0 && restartedAt == 0 && System.nanoTime() - killedAt > Duration.ofSeconds(4).toNanos()) {
+                    victim.start();
+                    restartedAt = System.nanoTime();
+                }
+                String jti = "jti-" + i;
+                try {
+                    if (Boolean.TRUE.equals(store.firstUse(jti, Duration.ofMinutes(1)).block(Duration.ofSeconds(5)))) {
+                        accepted.add(jti);
+                        if (restartedAt != 0 && lastError != 0) {
+                            afterRestart++;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // The store cannot answer: a fail-closed route answers 503 for this proof.
+                    errors++;
+                    lastError = System.nanoTime();
+                    firstError = firstError == 0 ? lastError : firstError;
+                }
+            }
+            System.out.printf("cluster failover: the replay store refused %d proofs as unavailable between %d ms and"
+                    + " %d ms after the kill (the old master restarted at %d ms); %d accepted in all%n", errors,
+                    (firstError - killedAt) / 1_000_000, (lastError - killedAt) / 1_000_000,
+                    (restartedAt - killedAt) / 1_000_000, accepted.size());
+            assertThat(killedAt).isPositive();
+            assertThat(errors).as("the killed master's slots were unavailable for a while").isPositive();
+            assertThat(afterRestart).as("the store recovered").isEqualTo(300);
+            // Every proof accepted — before, during and after the failover — is refused when replayed.
+            cluster.awaitOk(Duration.ofSeconds(20));
+            for (String jti : accepted) {
+                Boolean again = null;
+                for (int attempt = 0; attempt < 20 && again == null; attempt++) {
+                    try {
+                        again = store.firstUse(jti, Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
+                    } catch (RuntimeException e) {
+                        again = null;
+                    }
+                }
+                assertThat(again).as("replay of %s after the failover", jti).isFalse();
+            }
+        }
+    }
+
+    private static RedisRevocationStore store(String prefix, DependencyRegistry deps) {
+        RedisRevocationStore store = new RedisRevocationStore(new RedisAccess(cluster.uri(), Duration.ofSeconds(1)),
+                deps.dependency("redis"), Clock.systemUTC(), prefix, Duration.ofMillis(200), 1,
+                Duration.ofSeconds(1));
+        store.start();
+        return store;
+    }
+
+    private static void awaitRevoked(RedisRevocationStore store, String principal, boolean revoked) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (store.check(principal, null, null, null, null).revoked() != revoked && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(store.check(principal, null, null, null, null).revoked()).as(principal).isEqualTo(revoked);
+    }
+
+    private static void awaitConnected(RedisAccess access) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!access.connected() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(access.connected()).isTrue();
+    }
+}
