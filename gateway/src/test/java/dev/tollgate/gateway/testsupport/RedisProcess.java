@@ -13,7 +13,27 @@ public final class RedisProcess implements AutoCloseable {
 
     private final int port;
     private final java.util.List<String> extraArgs;
+    /** A Sentinel's configuration file (Sentinel rewrites it), or {@code null} for a server. */
+    private java.nio.file.Path sentinelConfig;
     private Process process;
+
+    /** A Sentinel on a free port watching {@code master} as {@code name}; quorum 2, down after 1 s. */
+    public static RedisProcess sentinel(RedisProcess master, String name, java.nio.file.Path dir) {
+        RedisProcess sentinel = new RedisProcess();
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            sentinel.sentinelConfig = dir.resolve("sentinel-" + sentinel.port + ".conf");
+            java.nio.file.Files.writeString(sentinel.sentinelConfig, String.join("\n",
+                    "bind 127.0.0.1", "port " + sentinel.port, "dir " + dir,
+                    "sentinel monitor " + name + " 127.0.0.1 " + master.port + " 2",
+                    "sentinel down-after-milliseconds " + name + " 1000",
+                    "sentinel failover-timeout " + name + " 5000",
+                    "sentinel parallel-syncs " + name + " 1", ""));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return sentinel;
+    }
 
     public RedisProcess() {
         this(new String[0]);
@@ -31,9 +51,12 @@ public final class RedisProcess implements AutoCloseable {
 
     public RedisProcess start() {
         try {
-            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server", "--bind",
-                    "127.0.0.1", "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
-                    "--enable-debug-command", "local"));
+            java.util.List<String> command = sentinelConfig != null
+                    ? new java.util.ArrayList<>(java.util.List.of("redis-server", sentinelConfig.toString(),
+                            "--sentinel"))
+                    : new java.util.ArrayList<>(java.util.List.of("redis-server", "--bind", "127.0.0.1", "--port",
+                            Integer.toString(port), "--save", "", "--appendonly", "no", "--enable-debug-command",
+                            "local"));
             command.addAll(extraArgs);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
