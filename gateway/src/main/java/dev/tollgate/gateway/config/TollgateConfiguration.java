@@ -273,10 +273,17 @@ public class TollgateConfiguration {
                                                               DPoPSettings dpop,
                                                               dev.tollgate.gateway.mcp.ProtectedResourceMetadata
                                                                       resourceMetadata,
-                                                              dev.tollgate.gateway.txn.TransactionTokens txn) {
+                                                              dev.tollgate.gateway.txn.TransactionTokens txn,
+                                                              dev.tollgate.gateway.ops.DecisionSpans spans) {
         return new TollgateGatewayFilterFactory(
                 new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock, metrics, nonces,
-                        txn), resourceMetadata, dpop.algorithms());
+                        txn, spans), resourceMetadata, dpop.algorithms());
+    }
+
+    /** Spans per decision phase; inert unless {@code management.tracing.enabled} made a tracer. */
+    @Bean
+    dev.tollgate.gateway.ops.DecisionSpans decisionSpans(ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+        return new dev.tollgate.gateway.ops.DecisionSpans(tracer.getIfAvailable());
     }
 
     /** The gateway's transaction-token keys; rotated on a timer, never on a request. */

@@ -177,6 +177,16 @@ public final class RedisAccess implements AutoCloseable {
                 reactive.set(c.reactive());
             }).then();
         }
+        if (!uri.getSentinels().isEmpty()) {
+            // Sentinel: Lettuce's master/replica connection follows +switch-master, so writes go to the promoted
+            // master (a plain connection could stay on a demoted one and see READONLY until it drops).
+            return Mono.fromFuture(() -> io.lettuce.core.masterreplica.MasterReplica.connectAsync((RedisClient) client,
+                            StringCodec.UTF8, uri))
+                    .doOnNext(c -> {
+                        commands.set(c);
+                        reactive.set(c.reactive());
+                    }).then();
+        }
         return Mono.fromFuture(() -> ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
                 .doOnNext(c -> {
                     commands.set(c);

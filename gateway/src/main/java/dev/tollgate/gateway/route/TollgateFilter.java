@@ -19,6 +19,8 @@ import dev.tollgate.gateway.mcp.McpMessages;
 import dev.tollgate.gateway.mcp.McpRequestException;
 import dev.tollgate.gateway.mcp.McpRoute;
 import dev.tollgate.gateway.ops.DecisionMetrics;
+import dev.tollgate.gateway.ops.DecisionSpans;
+import io.micrometer.tracing.TraceContext;
 import dev.tollgate.gateway.txn.TransactionTokens;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -60,10 +62,10 @@ public final class TollgateFilter implements GatewayFilter {
     /** What the filter needs from the application; one instance shared by every route. */
     public record Collaborators(Authenticator authenticator, AuthorizationService authorization,
                                 DecisionLog decisionLog, Clock clock, DecisionMetrics metrics, DPoPNonces nonces,
-                                TransactionTokens transactionTokens) {
+                                TransactionTokens transactionTokens, DecisionSpans spans) {
         public Collaborators(Authenticator authenticator, AuthorizationService authorization, DecisionLog decisionLog,
                              Clock clock, DecisionMetrics metrics, DPoPNonces nonces) {
-            this(authenticator, authorization, decisionLog, clock, metrics, nonces, null);
+            this(authenticator, authorization, decisionLog, clock, metrics, nonces, null, new DecisionSpans(null));
         }
     }
 
@@ -84,10 +86,19 @@ public final class TollgateFilter implements GatewayFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        if (c.spans().enabled()) {
+            // Tracing on: the phases' spans become children of the request's server span.
+            return Mono.deferContextual(context -> enforce(exchange, chain, c.spans().parent(context)));
+        }
+        return enforce(exchange, chain, null);
+    }
+
+    private Mono<Void> enforce(ServerWebExchange exchange, GatewayFilterChain chain, TraceContext parentSpan) {
         long start = System.nanoTime();
         String decisionId = DecisionIds.next();
         exchange.getAttributes().put(ENFORCED_ATTR, decisionId);
         Trace trace = new Trace(decisionId, start, routeId(exchange));
+        trace.parentSpan = parentSpan;
         trace.reserved = c.decisionLog().reserve();
         if (!trace.reserved && c.decisionLog().overflow() == DecisionLog.Overflow.REFUSE) {
             // No room for this request's line: with overflow: refuse, no request is served without its evidence.
@@ -337,6 +348,12 @@ public final class TollgateFilter implements GatewayFilter {
                 c.decisionLog().record(event);
             }
         }
+        if (t.parentSpan != null) {
+            c.spans().record(t.parentSpan, new DecisionSpans.Decision(t.decisionId, t.routeId, route.tenant(), effect,
+                    reason, p == null ? null : p.trustDomain(), t.mcp == null ? null
+                            : t.mcp.calls().size() == 1 ? t.mcp.calls().get(0).action() : "batch"),
+                    t.startNanos, t.authenticatedNanos, t.authorizedNanos, t.forwardedNanos);
+        }
     }
 
     private static String joined(String first, String second) {
@@ -370,6 +387,8 @@ public final class TollgateFilter implements GatewayFilter {
         byte[] mcpBody;
         List<Authorization> mcpDecisions;
         McpRequestException mcpInvalid;
+        /** The request's server span, when tracing is on. */
+        TraceContext parentSpan;
 
         Trace(String decisionId, long startNanos, String routeId) {
             this.decisionId = decisionId;

@@ -59,6 +59,7 @@ class RedisSentinelTest {
                 }
                 assertThat(access.connected()).isTrue();
                 List<String> accepted = new ArrayList<>();
+                java.util.Map<String, Integer> causes = new java.util.TreeMap<>();
                 long killedAt = 0;
                 long restartedAt = 0;
                 long firstError = 0;
@@ -85,6 +86,7 @@ class RedisSentinelTest {
                             }
                         }
                     } catch (RuntimeException e) {
+                        causes.merge(String.valueOf(e.getMessage()), 1, Integer::sum);
                         errors++;
                         lastError = System.nanoTime();
                         firstError = firstError == 0 ? lastError : firstError;
@@ -96,6 +98,7 @@ class RedisSentinelTest {
                         + " and %d ms after the kill (old master restarted at %d ms)%n", errors,
                         (firstError - killedAt) / 1_000_000, (lastError - killedAt) / 1_000_000,
                         (restartedAt - killedAt) / 1_000_000);
+                System.out.println("  refusals by cause: " + causes);
                 assertThat(errors).isPositive();
                 assertThat(afterRestart).as("recovered through the new master").isEqualTo(300);
                 for (String jti : accepted) {

@@ -31,7 +31,13 @@ public final class RedisCluster implements AutoCloseable {
             run(create);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
-                if (nodes.stream().allMatch(n -> cli(n, "cluster", "info").contains("cluster_state:ok"))) {
+                // Ready when the cluster is ok and every master's replica has finished its first sync (a WAIT before
+                // that would wait for it).
+                if (nodes.stream().allMatch(n -> cli(n, "cluster", "info").contains("cluster_state:ok"))
+                        && nodes.stream().filter(n -> cli(n, "role").startsWith("master")).allMatch(n -> {
+                            String info = cli(n, "info", "replication");
+                            return info.contains("connected_slaves:1") && info.contains("state=online");
+                        })) {
                     return this;
                 }
                 Thread.onSpinWait();
