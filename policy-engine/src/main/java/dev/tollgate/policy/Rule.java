@@ -13,9 +13,11 @@ import java.util.Set;
  * @param expires     a just-in-time grant's end or {@code null}
  * @param crossTenant an explicit grant to principals of other tenants
  * @param source      file and line, for explanations and errors
- * @param actor       {@code null}: the rule speaks about direct calls only; otherwise it speaks about delegated calls
- *                    whose current actor matches ({@link PrincipalMatcher.Any} for any actor). A delegated call is
- *                    never mistaken for a direct one: a rule must say that it lets someone act for the principal.
+ * @param actor       for a permit: {@code null} lets only direct calls in; otherwise delegated calls whose current
+ *                    actor matches ({@link PrincipalMatcher.Any} for any actor) — a delegated call is never mistaken
+ *                    for a direct one. For a forbid: {@code null} forbids every call, direct or delegated (a forbid
+ *                    written before delegation existed keeps holding); otherwise only delegated calls whose current
+ *                    actor matches.
  */
 public record Rule(String id, Effect effect, PrincipalMatcher principal, Set<String> actions,
                    ResourcePattern resource, Condition condition, Schedule schedule, Instant expires,
@@ -34,7 +36,7 @@ public record Rule(String id, Effect effect, PrincipalMatcher principal, Set<Str
     /** Whether the call's delegation is what this rule speaks about. */
     boolean matchesDelegation(Principal principal) {
         if (actor == null) {
-            return !principal.delegated();
+            return effect == Effect.FORBID || !principal.delegated();
         }
         if (!principal.delegated()) {
             return false;

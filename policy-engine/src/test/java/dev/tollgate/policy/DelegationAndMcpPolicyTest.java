@@ -119,6 +119,31 @@ class DelegationAndMcpPolicyTest {
                 .decidingRules()).containsExactly("chains-of-at-most-two");
     }
 
+    /** A forbid written without delegation in mind still holds for every agent (review: a forbid bypass). */
+    @Test
+    void aForbidWithoutActorHoldsForDelegatedCallsToo() throws IOException {
+        PolicyEngine e = engine("""
+                tenant: acme
+                rules:
+                  - id: agents-for-alice
+                    effect: permit
+                    principal: { issuer: "%s", exact: alice }
+                    actor: any
+                    resource: /mcp/weather/tools/*
+                  - id: nobody-deletes-cities
+                    effect: forbid
+                    action: [tools/call]
+                    resource: /mcp/weather/tools/delete_city
+                """.formatted(IDP));
+        for (List<String> chain : List.of(List.of(AGENT), List.of(AGENT, BROKER), List.of("svc"))) {
+            Decision d = e.authorize(request(user(chain), "tools/call", "/mcp/weather/tools/delete_city", Map.of()));
+            assertThat(d.allowed()).as("%s", chain).isFalse();
+            assertThat(d.decidingRules()).containsExactly("nobody-deletes-cities");
+            assertThat(e.authorize(request(user(chain), "tools/call", "/mcp/weather/tools/get_forecast", Map.of()))
+                    .allowed()).isTrue();
+        }
+    }
+
     @Test
     void conditionsReadTheChain() throws IOException {
         PolicyEngine simple = engine("""

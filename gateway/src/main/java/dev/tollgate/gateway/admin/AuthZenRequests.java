@@ -114,6 +114,7 @@ final class AuthZenRequests {
         Map<String, Object> ctx = new HashMap<>(context == null ? Map.of() : json.convertValue(context, Map.class));
         // Properties reach conditions as declared, typed attributes (entities.yaml schema.properties); set here,
         // after the client's context, so a context member cannot pose as them.
+        ctx.remove("mcp"); // MCP attributes come from an MCP route's own reading of a call, never from a PEP's context
         ctx.put("properties", Map.of("subject", json.convertValue(sp, Map.class),
                 "resource", json.convertValue(rp, Map.class),
                 "action", json.convertValue(properties(action, "action"), Map.class)));

@@ -141,6 +141,11 @@ public final class WorkloadAuthenticator implements Authenticator {
             throw unauthenticated(route, "token.not-cert-bound", "token must be bound to the client certificate");
         }
         DPoPProof proof = credential == null ? null : senderConstraint(exchange, route, credential, token, now);
+        if (token != null && !token.actors().isEmpty() && peerId == null && proof == null) {
+            // A delegated token names who acts; only a sender constraint shows that it is that actor presenting it.
+            throw unauthenticated(route, "token.act.unbound", "a delegated token must be presented by its actor over"
+                    + " mTLS or with a DPoP proof");
+        }
         if (peerId != null && token != null && !boundTo(peerId, token)) {
             throw unauthenticated(route, "binding.subject-mismatch",
                     "token subject does not match the client certificate");
@@ -178,8 +183,12 @@ public final class WorkloadAuthenticator implements Authenticator {
      */
     private boolean boundTo(SpiffeId peerId, VerifiedToken token) {
         String peer = peerId.toString();
-        // A delegated token is presented by its current actor (RFC 8693 act), not by the subject it acts for.
-        String presenter = token.actors().isEmpty() ? token.principal() : token.actors().get(0);
+        if (!token.actors().isEmpty()) {
+            // A delegated token is presented by its current actor (RFC 8693 act), not by the subject it acts for —
+            // exactly that actor (no subject mapping), so revoking the peer's workload revokes the actor.
+            return peer.equals(token.actors().get(0));
+        }
+        String presenter = token.principal();
         if (peer.equals(presenter)) {
             return true;
         }

@@ -25,7 +25,59 @@ final class RequestAttributes {
             case "time" -> r.time();
             default -> "?" + name;
         };
-        return String.valueOf(value);
+        return canonical(value);
+    }
+
+    /**
+     * One text per value, and one value per text: strings quoted and escaped, maps with sorted keys, lists in order,
+     * so two different attribute values can never compare equal ({@code {a=1, b=2}} and {@code {a=1, b=2}} from a
+     * header value holding ", b=2" no longer look alike).
+     */
+    static String canonical(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(out, value);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Object value) {
+        if (value instanceof String s) {
+            out.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char ch = s.charAt(i);
+                if (ch == '"' || ch == '\\') {
+                    out.append('\\').append(ch);
+                } else if (ch < 0x20) {
+                    out.append(String.format("\\u%04x", (int) ch));
+                } else {
+                    out.append(ch);
+                }
+            }
+            out.append('"');
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+            map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
+            boolean first = true;
+            for (Map.Entry<String, Object> e : sorted.entrySet()) {
+                out.append(first ? "" : ",");
+                first = false;
+                write(out, e.getKey());
+                out.append(':');
+                write(out, e.getValue());
+            }
+            out.append('}');
+        } else if (value instanceof java.util.Collection<?> list) {
+            out.append('[');
+            boolean first = true;
+            for (Object v : list) {
+                out.append(first ? "" : ",");
+                first = false;
+                write(out, v);
+            }
+            out.append(']');
+        } else {
+            out.append(value == null ? "null" : value.getClass().getSimpleName() + ":" + value);
+        }
     }
 
     private static Object principal(Principal p, String[] path) {

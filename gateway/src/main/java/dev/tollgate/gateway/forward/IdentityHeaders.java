@@ -28,6 +28,8 @@ public final class IdentityHeaders {
     /** Removes every inbound header an upstream might take as identity. */
     public static void removeForged(HttpHeaders headers) {
         headers.headerNames().removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));
+        // Only Tollgate mints transaction tokens for its upstreams; a client's would be a replayed one.
+        headers.remove("Txn-Token");
     }
 
     public static void stripCredentials(HttpHeaders headers) {

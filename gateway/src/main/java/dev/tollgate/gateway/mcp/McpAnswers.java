@@ -30,7 +30,10 @@ public final class McpAnswers {
 
     /** A malformed POST: 400 and a JSON-RPC error. */
     public static Mono<Void> invalid(ServerHttpResponse response, McpRequestException e, String decisionId) {
-        return write(response, HttpStatus.BAD_REQUEST, error(e.id(), e.code(), e.getMessage(), e.reason(),
+        if (e.status() == 405) {
+            response.getHeaders().set(HttpHeaders.ALLOW, "GET, POST, DELETE");
+        }
+        return write(response, HttpStatus.valueOf(e.status()), error(e.id(), e.code(), e.getMessage(), e.reason(),
                 decisionId).toString());
     }
 

@@ -25,8 +25,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Filters the answers to {@code tools/list}, {@code prompts/list} and {@code resources/list} down to what the caller
- * may use, in a JSON response or in an SSE stream. In a stream, only events are held (one at a time, bounded), and
- * once every list request of the POST is answered, the rest of the stream passes through untouched.
+ * may use, in a JSON response or in an SSE stream. A list answer is recognised by its shape — a result with a
+ * {@code tools}, {@code prompts} or {@code resources} array — whatever its id says, so a server that mangles ids, or
+ * replays an answer on its GET stream ({@code Last-Event-ID}), still has it filtered. In a stream, only events are
+ * held (one at a time, bounded); on a POST's stream, once every list request is answered, the rest passes through
+ * untouched; a GET stream is inspected to its end. What cannot be inspected — a compressed body, an answer that is not
+ * JSON, one larger than the bound — is replaced by a JSON-RPC error, never passed on unfiltered.
  */
 public final class McpListFilter extends ServerHttpResponseDecorator {
 
@@ -52,15 +56,32 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
         this.pending = lists;
         this.mayUse = mayUse;
         this.maxBytes = maxBytes;
+        this.wholeStream = false;
     }
+
+    /** For the server's GET stream: every event is inspected. */
+    public McpListFilter(ServerHttpResponse delegate, MayUse mayUse, int maxBytes) {
+        super(delegate);
+        this.pending = Map.of();
+        this.mayUse = mayUse;
+        this.maxBytes = maxBytes;
+        this.wholeStream = true;
+    }
+
+    /** A GET stream: never stop inspecting. */
+    private final boolean wholeStream;
 
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+        if (encoded() && (isStream() || isJson())) {
+            return refuseUninspectable(body);
+        }
         if (isStream()) {
             return super.writeWith(filterStream(Flux.from(body)));
         }
         if (!isJson()) {
-            return super.writeWith(body);
+            // An MCP answer is JSON or an event stream; anything else could be a list we cannot read.
+            return getDelegate().getHeaders().getContentType() == null ? super.writeWith(body) : refuseUninspectable(body);
         }
         getDelegate().getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
         return DataBufferUtils.join(body, maxBytes)
@@ -79,8 +100,25 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
         if (!isStream()) {
             return super.writeAndFlushWith(body);
         }
+        if (encoded()) {
+            return refuseUninspectable(Flux.from(body).concatMap(Flux::from));
+        }
         // Each event flushed as it is complete: a stream stays a stream.
         return super.writeAndFlushWith(filterStream(Flux.from(body).concatMap(Flux::from)).map(Mono::just));
+    }
+
+    /** A compressed answer cannot be inspected (Tollgate asks for none: it strips Accept-Encoding). */
+    private boolean encoded() {
+        String encoding = getDelegate().getHeaders().getFirst(HttpHeaders.CONTENT_ENCODING);
+        return encoding != null && !encoding.equalsIgnoreCase("identity");
+    }
+
+    private Mono<Void> refuseUninspectable(Publisher<? extends DataBuffer> body) {
+        getDelegate().getHeaders().remove(HttpHeaders.CONTENT_ENCODING);
+        getDelegate().getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+        getDelegate().getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        return Flux.from(body).doOnNext(DataBufferUtils::release).then(super.writeWith(Mono.just(
+                bufferFactory().wrap(error("mcp.list-uninspectable", "the answer could not be inspected")))));
     }
 
     private boolean isStream() {
@@ -100,7 +138,7 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
             byte[] chunk = new byte[buffer.readableByteCount()];
             buffer.read(chunk);
             DataBufferUtils.release(buffer);
-            if (answered.size() == pending.size() && events.rest().length == 0) {
+            if (!wholeStream && answered.size() == pending.size() && events.rest().length == 0) {
                 return Flux.just(bufferFactory().wrap(chunk));
             }
             return Flux.fromIterable(events.feed(chunk)).map(event -> bufferFactory().wrap(filterEvent(event,
@@ -120,7 +158,9 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
         try {
             message = json.readTree(data);
         } catch (JacksonException e) {
-            return event;
+            // Not a JSON-RPC message: it could be the list answer in a form we cannot read. Never pass it on.
+            return SseEvents.withData(event, new String(error("mcp.list-uninspectable",
+                    "an event of the stream could not be inspected"), StandardCharsets.UTF_8));
         }
         if (!filter(message, answered)) {
             return event;
@@ -133,7 +173,7 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
         try {
             message = json.readTree(bytes);
         } catch (JacksonException e) {
-            return bytes;
+            return error("mcp.list-uninspectable", "the answer could not be inspected");
         }
         boolean changed = false;
         if (message.isArray()) {
@@ -146,19 +186,35 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
         return changed ? message.toString().getBytes(StandardCharsets.UTF_8) : bytes;
     }
 
-    /** Filters {@code message} in place if it answers a pending list request; true when it did. */
+    /**
+     * Filters {@code message} in place if it is a list answer — by its shape, whatever its id; true when it changed.
+     * An answer to a pending list request counts as answered.
+     */
     private boolean filter(JsonNode message, Set<String> answered) {
-        if (!(message instanceof ObjectNode m) || m.get("id") == null || m.has("method")) {
+        if (!(message instanceof ObjectNode m) || m.has("method")) {
             return false;
         }
-        McpLists.Kind kind = pending.get(m.get("id").toString());
-        if (kind == null) {
+        if (m.get("id") != null && pending.containsKey(m.get("id").toString())) {
+            answered.add(m.get("id").toString());
+        }
+        if (!(m.get("result") instanceof ObjectNode result)) {
             return false;
         }
-        answered.add(m.get("id").toString());
-        if (!(m.get("result") instanceof ObjectNode result) || !(result.get(kind.member()) instanceof ArrayNode items)) {
-            return false;
+        boolean changed = false;
+        for (McpLists.Kind kind : McpLists.kinds()) {
+            if (result.get(kind.member()) instanceof ArrayNode items) {
+                filterItems(result, kind, items);
+                changed = true;
+            } else if (result.has(kind.member())) {
+                // A list member that is not a list: nothing the client could use, and nothing to pass on.
+                result.set(kind.member(), json.createArrayNode());
+                changed = true;
+            }
         }
+        return changed;
+    }
+
+    private void filterItems(ObjectNode result, McpLists.Kind kind, ArrayNode items) {
         ArrayNode kept = json.createArrayNode();
         int hidden = 0;
         for (JsonNode item : items) {
@@ -173,13 +229,15 @@ public final class McpListFilter extends ServerHttpResponseDecorator {
         if (hidden > 0) {
             log.debug("hid {} of {} {} from the caller", hidden, items.size(), kind.member());
         }
-        return true;
     }
 
     private byte[] tooLarge() {
-        String id = pending.keySet().iterator().next();
-        ObjectNode error = McpAnswers.error(json.readTree(id), -32603, "the list is too large to filter",
-                "mcp.list-too-large", null);
-        return error.toString().getBytes(StandardCharsets.UTF_8);
+        return error("mcp.list-too-large", "the list is too large to filter");
+    }
+
+    /** A JSON-RPC error for the pending list request (the only one, or none: id null). */
+    private byte[] error(String reason, String message) {
+        JsonNode id = pending.size() == 1 ? json.readTree(pending.keySet().iterator().next()) : null;
+        return McpAnswers.error(id, -32603, message, reason, null).toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -27,4 +27,9 @@ public final class McpLists {
     public static Kind kind(String method) {
         return KINDS.get(method);
     }
+
+    /** Every kind, to recognise a list answer by its shape ({@code result.tools} and the like). */
+    public static java.util.Collection<Kind> kinds() {
+        return KINDS.values();
+    }
 }

@@ -15,12 +15,29 @@ public final class McpRequestException extends RuntimeException {
     private final int code;
     private final JsonNode id;
     private final String reason;
+    private final int status;
 
     private McpRequestException(int code, JsonNode id, String reason, String message) {
+        this(code, id, reason, message, 400);
+    }
+
+    private McpRequestException(int code, JsonNode id, String reason, String message, int status) {
         super(message, null, false, false);
         this.code = code;
         this.id = id;
         this.reason = reason;
+        this.status = status;
+    }
+
+    /** The Streamable HTTP transport is GET, POST and DELETE; anything else is not decided, and not forwarded. */
+    public static McpRequestException methodNotAllowed() {
+        return new McpRequestException(INVALID_REQUEST, null, "mcp.method-not-allowed",
+                "the MCP transport takes GET, POST and DELETE", 405);
+    }
+
+    /** The HTTP status of the answer: 400, or 405 for a method the transport does not have. */
+    public int status() {
+        return status;
     }
 
     static McpRequestException parseError(String message) {

@@ -171,6 +171,10 @@ public final class TollgateFilter implements GatewayFilter {
     private Mono<Authorization> authorizeMcp(ServerWebExchange exchange, Trace trace, Authentication authentication) {
         McpRoute mcp = route.mcp();
         ServerHttpRequest request = exchange.getRequest();
+        if (request.getMethod() != HttpMethod.POST && request.getMethod() != HttpMethod.GET
+                && request.getMethod() != HttpMethod.DELETE) {
+            return Mono.error(McpRequestException.methodNotAllowed());
+        }
         if (request.getMethod() != HttpMethod.POST) {
             return c.authorization().authorize(request, trace.routeId, route, authentication,
                     new Operation(request.getMethod().name(), mcp.base(),
@@ -197,6 +201,9 @@ public final class TollgateFilter implements GatewayFilter {
                 })
                 .map(decisions -> {
                     trace.mcpDecisions = decisions;
+                    // Decided: the arguments are not needed any more (the body is forwarded as read).
+                    trace.mcp = new McpMessages.Parsed(trace.mcp.calls().stream().map(c -> new McpCall(c.id(),
+                            c.method(), c.collection(), c.name(), null)).toList(), trace.mcp.batch());
                     return Authorization.allOf(decisions);
                 });
     }
@@ -209,6 +216,10 @@ public final class TollgateFilter implements GatewayFilter {
                 IdentityHeaders.stripCredentials(h);
             }
             IdentityHeaders.add(h, authentication, trace.decisionId);
+            if (route.mcp() != null) {
+                // The list filter reads the server's answer: ask for it uncompressed.
+                h.remove(org.springframework.http.HttpHeaders.ACCEPT_ENCODING);
+            }
             if (route.transactionToken()) {
                 h.set(TransactionTokens.HEADER, transactionToken(exchange, trace));
             }
@@ -221,14 +232,20 @@ public final class TollgateFilter implements GatewayFilter {
         trace.forwardedNanos = System.nanoTime();
         ServerWebExchange.Builder forwarded = exchange.mutate().request(trace.mcpBody == null ? request
                 : withBody(request, trace.mcpBody));
-        if (trace.mcp != null && trace.mcp.calls().stream().anyMatch(McpCall::lists)) {
+        if (route.mcp() != null) {
             ServerHttpRequest original = exchange.getRequest();
             McpRoute mcp = route.mcp();
-            forwarded.response(new McpListFilter(exchange.getResponse(), trace.mcp, (kind, name) -> {
+            McpListFilter.MayUse mayUse = (kind, name) -> {
                 McpCall use = new McpCall(null, kind.callMethod(), kind.member(), name, null);
                 return c.authorization().mayUse(original, trace.routeId, route, authentication,
                         new Operation(use.action(), use.resource(mcp), use.context(true)));
-            }, mcp.maxListBytes()));
+            };
+            if (trace.mcp != null && trace.mcp.calls().stream().anyMatch(McpCall::lists)) {
+                forwarded.response(new McpListFilter(exchange.getResponse(), trace.mcp, mayUse, mcp.maxListBytes()));
+            } else if (original.getMethod() == HttpMethod.GET) {
+                // The server's own stream may carry list answers too (resumed with Last-Event-ID): inspect it all.
+                forwarded.response(new McpListFilter(exchange.getResponse(), mayUse, mcp.maxListBytes()));
+            }
         }
         return chain.filter(forwarded.build())
                 .onErrorResume(e -> upstreamFailed(exchange, trace, e));

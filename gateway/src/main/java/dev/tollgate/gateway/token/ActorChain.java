@@ -22,6 +22,14 @@ final class ActorChain {
 
     /** The actors, current first; empty for a token without {@code act}. */
     static List<String> of(Map<String, Object> claims, int maxDepth) {
+        return of(claims, maxDepth, null);
+    }
+
+    /**
+     * @param trustDomains the trust domains whose workloads the issuer may name as actors ({@code null}: any) — as for
+     *                     principals, an issuer vouches only for the trust domains it was given
+     */
+    static List<String> of(Map<String, Object> claims, int maxDepth, java.util.Set<String> trustDomains) {
         Object act = claims.get("act");
         if (act == null) {
             return List.of();
@@ -39,7 +47,13 @@ final class ActorChain {
             if (!(current instanceof Map<?, ?> actor)) {
                 throw new TokenRejectedException("token.act.malformed", "an act claim must be a JSON object");
             }
-            actors.add(actorId(actor, "act"));
+            String id = actorId(actor, "act");
+            if (trustDomains != null && SpiffeId.isWorkload(id)
+                    && !trustDomains.contains(SpiffeId.workload(id).trustDomain())) {
+                throw new TokenRejectedException("token.act.trust-domain", "the issuer may not name actors of this"
+                        + " trust domain");
+            }
+            actors.add(id);
             current = actor.get("act");
         }
         checkMayAct(claims.get("may_act"), actors.get(0));
@@ -49,6 +63,10 @@ final class ActorChain {
     private static String actorId(Map<?, ?> actor, String claim) {
         if (!(actor.get("sub") instanceof String sub) || sub.isBlank()) {
             throw new TokenRejectedException("token.act.malformed", "an " + claim + " claim must name its sub");
+        }
+        if (sub.indexOf(',') >= 0 || sub.length() > 2048) {
+            // Actors travel comma-separated (X-Tollgate-Actors): a comma inside one would split it.
+            throw new TokenRejectedException("token.act.malformed", "an actor's sub may not contain a comma");
         }
         if (SpiffeId.looksLikeSpiffe(sub) && !SpiffeId.isWorkload(sub)) {
             throw new TokenRejectedException("token.act.malformed", "an actor that says spiffe: must be a workload's"

@@ -200,8 +200,18 @@ public final class TokenVerifier {
         return new Remembered(new VerifiedToken(claims.getIssuer(), claims.getSubject(), claims.getAudience(),
                 claims.getExpirationTime().toInstant(), claims.getJWTID(), id, claims.getClaims(),
                 confirmation(claims, "x5t#S256"), confirmation(claims, "jkt"), mapped.principal(), mapped.tenant(),
-                mapped.attributes(), ActorChain.of(claims.getClaims(), settings.maxDelegationDepth())),
+                mapped.attributes(), ActorChain.of(claims.getClaims(), settings.maxDelegationDepth(),
+                        actorTrustDomains(settings))),
                 header.getKeyID(), jwk, jws.signature().toString());
+    }
+
+    /** The trust domains an issuer may name actors in: its own (jwt-svid, kubernetes) or those it was given (oidc). */
+    private static Set<String> actorTrustDomains(IssuerSettings s) {
+        Set<String> domains = new java.util.HashSet<>(s.trustDomains());
+        if (s.trustDomain() != null) {
+            domains.add(s.trustDomain());
+        }
+        return domains;
     }
 
     /** JWT-SVID profile: only {@code alg}, {@code kid} and {@code typ}; {@code typ}, if present, JWT or JOSE. */

@@ -287,7 +287,21 @@ class McpEndToEndTest extends GatewayTestBase {
                 // Duplicate members: which one would the server read?
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_forecast\","
                         + "\"name\":\"delete_city\"}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"method\":\"tools/call\"}"));
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"method\":\"tools/call\"}",
+                // Look-alike members a case-insensitive server would read instead (review): Method, Name, Kelvin-K, long s.
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"Method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"delete_city\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_forecast\","
+                        + "\"Name\":\"delete_city\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_forecast\","
+                        + "\"nAME\":\"delete_city\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"paramſ\":{}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_forecast\","
+                        + "\"arguments\":{\"city\":\"Lyon\",\"City\":\"Paris\"}}}",
+                // Ids: duplicates in a batch, beyond what a JavaScript server keeps exact.
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},"
+                        + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]",
+                "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"tools/list\"}"));
         // Nesting beyond the route's depth, in arguments and in the envelope.
         bodies.add("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_forecast\","
                 + "\"arguments\":{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}}}");
@@ -305,6 +319,19 @@ class McpEndToEndTest extends GatewayTestBase {
             assertThat(r.header("content-type")).startsWith("application/json");
         }
         assertThat(fixture.mcp.received.size()).isEqualTo(before);
+    }
+
+    /** The transport is GET, POST and DELETE: any other method is refused, never decided as a session action. */
+    @Test
+    void otherMethodsAreRefused() {
+        TlsClient tls = client(fixture.analyst);
+        for (String method : List.of("PUT", "PATCH", "OPTIONS")) {
+            TlsClient.Response r = tls.send(method, WEATHER, Map.of("Authorization", "Bearer "
+                    + token(GatewayFixture.ANALYST), "content-type", "application/json"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+            assertThat(r.status()).as(method).isEqualTo(405);
+            assertThat(r.header("Allow")).isEqualTo("GET, POST, DELETE");
+        }
     }
 
     /** Names that would climb, split or escape a path segment are one segment: a forbid on the tool still holds. */
@@ -371,6 +398,20 @@ class McpEndToEndTest extends GatewayTestBase {
                 .claim("act", Map.of("sub", GatewayFixture.PLANNER))
                 .claim("may_act", Map.of("sub", GatewayFixture.PLANNER)).sign();
         assertThat(orders(fixture.planner, mayActPlanner).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDelegatedTokenNeedsItsActorsCredentialAndAnActorOfTheIssuersTrustDomains() {
+        String delegated = fixture.token(GatewayFixture.CHECKOUT)
+                .claim("act", Map.of("sub", GatewayFixture.PLANNER)).sign();
+        // (Without a certificate or a DPoP proof: WantClientAuthTest, where a handshake needs no certificate.)
+        assertThat(orders(fixture.planner, delegated).status()).isEqualTo(200);
+        String foreign = fixture.token(GatewayFixture.CHECKOUT)
+                .claim("act", Map.of("sub", "spiffe://hooli.test/agents/x")).sign();
+        assertThat(orders(fixture.planner, foreign).body()).contains("token.act.trust-domain");
+        String comma = fixture.token(GatewayFixture.CHECKOUT)
+                .claim("act", Map.of("sub", "agent,spiffe://acme.test/agents/planner")).sign();
+        assertThat(orders(fixture.planner, comma).body()).contains("token.act.malformed");
     }
 
     @Test

@@ -26,6 +26,19 @@ class WantClientAuthTest extends AbstractGatewayTest {
         assertThat(r.body()).contains("mtls.missing");
     }
 
+    /** Issue 17 review: a delegated token shows who acts only when that actor proves it holds it. */
+    @Test
+    void aDelegatedBearerTokenWithoutCertificateOrProofIsRefused() {
+        String delegated = fixture.token(GatewayFixture.CHECKOUT)
+                .claim("act", java.util.Map.of("sub", GatewayFixture.PLANNER)).sign();
+        TlsClient.Response r = client(null).get("/token-only/acme/status", TlsClient.bearer(delegated));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("token.act.unbound");
+        assertThat(client(fixture.planner).get("/token-only/acme/status", TlsClient.bearer(delegated)).status())
+                .as("with the actor's certificate it is authenticated (and decided: no rule lets an agent in)")
+                .isEqualTo(403);
+    }
+
     @Test
     void aTokenOnlyRouteAcceptsABearerTokenWithoutACertificate() {
         String token = fixture.token(GatewayFixture.CHECKOUT).sign();
