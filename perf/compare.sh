@@ -132,6 +132,19 @@ end
 LUA
 DPOP_TOKEN=$(cat "$RUN/dpop-token.jwt")
 
+# MCP (issue 17): a 1 KiB tools/call per request, read and decided per tool by the gateway, then proxied.
+cat > "$RUN/mcp.lua" <<'LUA'
+local notes = string.rep("rain expected in the afternoon, light wind from the west; ", 15)
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"jsonrpc":"2.0","id":' .. counter .. ',"method":"tools/call","params":{"name":"get_forecast",'
+    .. '"arguments":{"city":"Lyon","days":3,"units":"metric","include":["wind","rain"],"notes":"' .. notes .. '"}}}'
+  return wrk.format("POST", "/api/perf/mcp", { ["Content-Type"] = "application/json",
+    ["Accept"] = "application/json, text/event-stream" }, body)
+end
+LUA
+
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # THREADS=1: also where the gateway's CPU goes, per thread name (digits folded: reactor-http-epoll-N), in µs/req.
 thread_ticks() {
@@ -180,6 +193,7 @@ CONFIGS=(
   "tollgate-mtls-jwt (L1 hit)|mtls-jwt|$SHIM_PORT|hot"
   "tollgate-mtls-jwt (L2 hit)|mtls-jwt-l2|$SHIM_PORT|hot"
   "tollgate-mtls-jwt (cache cold)|mtls-jwt|$SHIM_PORT|cold"
+  "tollgate-mcp (tools/call, 1 KiB)|mcp|$SHIM_PORT|mcp"
 )
 
 # ROWS='plain|bearer|dpop' perf/compare.sh   # only the rows whose name matches (direct and plain are always kept)

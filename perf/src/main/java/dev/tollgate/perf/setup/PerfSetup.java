@@ -75,7 +75,7 @@ public final class PerfSetup {
 
         Path policies = Files.createDirectories(dir.resolve("policies/perf"));
         Files.writeString(policies.resolve("tenant.yaml"),
-                "tenant: perf\ntrust-domains: [perf.test]\nresources: [/api/perf/]\n");
+                "tenant: perf\ntrust-domains: [perf.test]\nresources: [/api/perf/, /mcp/perf]\n");
         Files.writeString(policies.resolve("rules.yaml"), """
                 tenant: perf
                 rules:
@@ -93,10 +93,30 @@ public final class PerfSetup {
                     effect: forbid
                     resource: /api/perf/**
                     action: [DELETE]
-                """.formatted(WORKLOAD));
+                  - id: load-client-mcp-session
+                    effect: permit
+                    principal: { exact: "%s" }
+                    action: [GET, initialize, tools/list]
+                    resource: /mcp/perf
+                  - id: load-client-forecasts
+                    effect: permit
+                    principal: { exact: "%s" }
+                    action: [tools/call]
+                    resource: /mcp/perf/tools/get_forecast
+                    when: "has(mcp.arguments.city) && mcp.arguments.city != 'Atlantis'"
+                """.formatted(WORKLOAD, WORKLOAD, WORKLOAD));
         writeConfig(dir, "plain", "want", upstream, gatewayPort, null, "");
         writeConfig(dir, "bearer", "want", upstream, gatewayPort, "jwt", "");
         writeConfig(dir, "mtls-jwt", "need", upstream, gatewayPort, "mtls+jwt", "");
+        // An MCP route (issue 17): each POST's JSON-RPC message read, decided per tool, then proxied.
+        writeConfig(dir, "mcp", "want", gatewayPort, "", """
+                            - id: perf
+                              uri: http://127.0.0.1:%d
+                              predicates: [ "Path=/api/perf/**" ]
+                              filters:
+                                - name: Tollgate
+                                  args: { tenant: perf, requires: jwt, mcp: { server: perf } }
+                  """.formatted(upstream));
         writeDPoP(dir, key);
         String dpop = """
                   dpop:
@@ -164,8 +184,11 @@ public final class PerfSetup {
 
     private static void writeConfig(Path dir, String mode, String clientAuth, int upstream, int port,
                                     String requires, String extra) throws Exception {
-        Path d = Files.createDirectories(dir.resolve("config-" + mode));
-        String route = requires == null
+        writeConfig(dir, mode, clientAuth, port, extra, routeOf(upstream, requires));
+    }
+
+    private static String routeOf(int upstream, String requires) {
+        return requires == null
                 ? """
                             - id: perf
                               uri: http://127.0.0.1:%d
@@ -178,6 +201,11 @@ public final class PerfSetup {
                               predicates: [ "Path=/api/perf/**" ]
                               filters: [ "Tollgate=perf, %s" ]
                   """.formatted(upstream, requires);
+    }
+
+    private static void writeConfig(Path dir, String mode, String clientAuth, int port, String extra, String route)
+            throws Exception {
+        Path d = Files.createDirectories(dir.resolve("config-" + mode));
         Files.writeString(d.resolve("tollgate.yml"), """
                 server:
                   port: %d
