@@ -140,8 +140,10 @@ request = function()
   counter = counter + 1
   local body = '{"jsonrpc":"2.0","id":' .. counter .. ',"method":"tools/call","params":{"name":"get_forecast",'
     .. '"arguments":{"city":"Lyon","days":3,"units":"metric","include":["wind","rain"],"notes":"' .. notes .. '"}}}'
-  return wrk.format("POST", "/api/perf/mcp", { ["Content-Type"] = "application/json",
-    ["Accept"] = "application/json, text/event-stream" }, body)
+  -- wrk.format uses these headers instead of the command line's: carry Authorization over.
+  local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json, text/event-stream" }
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  return wrk.format("POST", "/api/perf/mcp", headers, body)
 end
 LUA
 

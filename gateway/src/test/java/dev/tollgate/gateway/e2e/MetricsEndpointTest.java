@@ -53,5 +53,18 @@ class MetricsEndpointTest extends GatewayTestBase {
                 .contains("tollgate_decision_log_free")
                 .contains("tollgate_policy_tenants")
                 .containsPattern("tollgate_policy_revision\\{revision=\"[0-9a-f]+[^\"]*\",tenant=\"acme\"} 1");
+        // The shipped Grafana dashboard queries only metrics this endpoint exposes (a renamed meter breaks a panel).
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "../docker/grafana/tollgate-dashboard.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:tollgate|cache)_[a-z_]+?)(?:_bucket)?\\b")
+                .matcher(dashboard);
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        while (m.find()) {
+            queried.add(m.group(1));
+        }
+        assertThat(queried).hasSizeGreaterThan(8);
+        for (String metric : queried) {
+            assertThat(body).as("dashboard metric %s", metric).containsPattern("(?m)^" + metric + "(_bucket)?[{ ]");
+        }
     }
 }
