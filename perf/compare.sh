@@ -132,6 +132,21 @@ end
 LUA
 DPOP_TOKEN=$(cat "$RUN/dpop-token.jwt")
 
+# The same 1 KiB JSON body POSTed to a plain bearer route: the baseline that isolates MCP inspection from proxying
+# a request body.
+cat > "$RUN/post.lua" <<'LUA'
+local notes = string.rep("rain expected in the afternoon, light wind from the west; ", 15)
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"jsonrpc":"2.0","id":' .. counter .. ',"method":"tools/call","params":{"name":"get_forecast",'
+    .. '"arguments":{"city":"Lyon","days":3,"units":"metric","include":["wind","rain"],"notes":"' .. notes .. '"}}}'
+  local headers = { ["Content-Type"] = "application/json" }
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  return wrk.format("POST", "/api/perf/items/" .. (counter % 8), headers, body)
+end
+LUA
+
 # MCP (issue 17): a 1 KiB tools/call per request, read and decided per tool by the gateway, then proxied.
 cat > "$RUN/mcp.lua" <<'LUA'
 local notes = string.rep("rain expected in the afternoon, light wind from the west; ", 15)
@@ -195,6 +210,7 @@ CONFIGS=(
   "tollgate-mtls-jwt (L1 hit)|mtls-jwt|$SHIM_PORT|hot"
   "tollgate-mtls-jwt (L2 hit)|mtls-jwt-l2|$SHIM_PORT|hot"
   "tollgate-mtls-jwt (cache cold)|mtls-jwt|$SHIM_PORT|cold"
+  "tollgate-bearer-jwt (POST 1 KiB)|bearer|$SHIM_PORT|post"
   "tollgate-mcp (tools/call, 1 KiB)|mcp|$SHIM_PORT|mcp"
 )
 

@@ -82,7 +82,7 @@ public final class PerfSetup {
                   - id: load-client-reads
                     effect: permit
                     principal: { exact: "%s" }
-                    action: [GET]
+                    action: [GET, POST]
                     resource: /api/perf/items/{id}
                   - id: load-users-read
                     effect: permit
