@@ -22,6 +22,16 @@ class MetricsEndpointTest extends GatewayTestBase {
     @LocalManagementPort
     int managementPort;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /** Tracing off (the default) means no OpenTelemetry SDK: its span and log processors cost CPU per request. */
+    @Test
+    void withTracingOffThereIsNoTracerProvider() {
+        assertThat(context.getBeanNamesForType(io.opentelemetry.sdk.trace.SdkTracerProvider.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(io.opentelemetry.sdk.logs.SdkLoggerProvider.class)).isEmpty();
+    }
+
     @Test
     void thePrometheusEndpointCarriesTheOperatorsMetrics() throws Exception {
         TlsClient client = client(fixture.checkout);
