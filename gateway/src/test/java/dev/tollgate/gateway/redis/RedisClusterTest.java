@@ -10,11 +10,11 @@ import dev.tollgate.gateway.revocation.Revocation;
 import dev.tollgate.gateway.revocation.RevocationKind;
 import dev.tollgate.gateway.testsupport.RedisCluster;
 import dev.tollgate.gateway.testsupport.RedisProcess;
+import dev.tollgate.gateway.testsupport.ReplayFailover;
 import dev.tollgate.gateway.testsupport.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -108,48 +108,13 @@ class RedisClusterTest {
             RedisReplayStore store = new RedisReplayStore(access, DependencyRegistry.ofDefaults().dependency("redis"),
                     prefix, 1, Duration.ofMillis(300));
             awaitConnected(access);
-            List<String> accepted = new ArrayList<>();
             RedisProcess victim = cluster.masterOf(prefix + "dpop:jti-0");
-            long killedAt = 0;
-            long restartedAt = 0;
-            long firstError = 0;
-            long lastError = 0;
-            int errors = 0;
-            int afterRestart = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            for (int i = 0; System.nanoTime() < deadline && afterRestart < 300; i++) {
-                if (i == 300) {
-                    victim.kill();
-                    killedAt = System.nanoTime();
-                }
-                // Its replica takes over; with replica-acks: 1 the new master needs a replica of its own before its
-                // slots accept proofs again: the old master comes back as that replica.
-                if (killedAt != 0 && restartedAt == 0 && System.nanoTime() - killedAt > Duration.ofSeconds(4).toNanos()) {
-                    victim.start();
-                    restartedAt = System.nanoTime();
-                }
-                String jti = "jti-" + i;
-                try {
-                    if (Boolean.TRUE.equals(store.firstUse(jti, Duration.ofMinutes(1)).block(Duration.ofSeconds(5)))) {
-                        accepted.add(jti);
-                        if (restartedAt != 0 && lastError != 0) {
-                            afterRestart++;
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    // The store cannot answer: a fail-closed route answers 503 for this proof.
-                    errors++;
-                    lastError = System.nanoTime();
-                    firstError = firstError == 0 ? lastError : firstError;
-                }
-            }
-            System.out.printf("cluster failover: the replay store refused %d proofs as unavailable between %d ms and"
-                    + " %d ms after the kill (the old master restarted at %d ms); %d accepted in all%n", errors,
-                    (firstError - killedAt) / 1_000_000, (lastError - killedAt) / 1_000_000,
-                    (restartedAt - killedAt) / 1_000_000, accepted.size());
-            assertThat(killedAt).isPositive();
-            assertThat(errors).as("the killed master's slots were unavailable for a while").isPositive();
-            assertThat(afterRestart).as("the store recovered").isEqualTo(300);
+            ReplayFailover.Result run = ReplayFailover.run(store, victim, Duration.ofSeconds(4), () -> { });
+            System.out.println("cluster failover: " + run.describe());
+            assertThat(run.killedAt()).isPositive();
+            assertThat(run.errors()).as("the killed master's slots were unavailable for a while").isPositive();
+            assertThat(run.afterRestart()).as("the store recovered").isEqualTo(300);
+            List<String> accepted = run.accepted();
             // Every proof accepted — before, during and after the failover — is refused when replayed.
             cluster.awaitOk(Duration.ofSeconds(20));
             for (String jti : accepted) {

@@ -9,6 +9,7 @@ import dev.tollgate.gateway.revocation.Revocation;
 import dev.tollgate.gateway.revocation.RevocationKind;
 import dev.tollgate.gateway.testsupport.RedisCluster;
 import dev.tollgate.gateway.testsupport.RedisProcess;
+import dev.tollgate.gateway.testsupport.ReplayFailover;
 import dev.tollgate.gateway.testsupport.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,49 +59,13 @@ class RedisSentinelTest {
                     Thread.onSpinWait();
                 }
                 assertThat(access.connected()).isTrue();
-                List<String> accepted = new ArrayList<>();
-                java.util.Map<String, Integer> causes = new java.util.TreeMap<>();
-                long killedAt = 0;
-                long restartedAt = 0;
-                long firstError = 0;
-                long lastError = 0;
-                int errors = 0;
-                int afterRestart = 0;
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                for (int i = 0; System.nanoTime() < deadline && afterRestart < 300; i++) {
-                    if (i == 300) {
-                        master.kill();
-                        killedAt = System.nanoTime();
-                    }
-                    if (killedAt != 0 && restartedAt == 0
-                            && System.nanoTime() - killedAt > Duration.ofSeconds(5).toNanos()) {
-                        master.start(); // Sentinel turns it into the new master's replica
-                        restartedAt = System.nanoTime();
-                    }
-                    try {
-                        if (Boolean.TRUE.equals(store.firstUse("jti-" + i, Duration.ofMinutes(1))
-                                .block(Duration.ofSeconds(5)))) {
-                            accepted.add("jti-" + i);
-                            if (lastError != 0 && restartedAt != 0) {
-                                afterRestart++;
-                            }
-                        }
-                    } catch (RuntimeException e) {
-                        causes.merge(String.valueOf(e.getMessage()), 1, Integer::sum);
-                        errors++;
-                        lastError = System.nanoTime();
-                        firstError = firstError == 0 ? lastError : firstError;
-                    }
-                    assertThat(revocations.check(stolen, null, null, null, null).revoked())
-                            .as("the revocation holds throughout").isTrue();
-                }
-                System.out.printf("sentinel failover: the replay store refused %d proofs as unavailable between %d ms"
-                        + " and %d ms after the kill (old master restarted at %d ms)%n", errors,
-                        (firstError - killedAt) / 1_000_000, (lastError - killedAt) / 1_000_000,
-                        (restartedAt - killedAt) / 1_000_000);
-                System.out.println("  refusals by cause: " + causes);
-                assertThat(errors).isPositive();
-                assertThat(afterRestart).as("recovered through the new master").isEqualTo(300);
+                ReplayFailover.Result run = ReplayFailover.run(store, master, Duration.ofSeconds(5), () ->
+                        assertThat(revocations.check(stolen, null, null, null, null).revoked())
+                                .as("the revocation holds throughout").isTrue());
+                System.out.println("sentinel failover: " + run.describe());
+                assertThat(run.errors()).isPositive();
+                assertThat(run.afterRestart()).as("recovered through the new master").isEqualTo(300);
+                List<String> accepted = run.accepted();
                 for (String jti : accepted) {
                     assertThat(store.firstUse(jti, Duration.ofMinutes(1)).block(Duration.ofSeconds(5)))
                             .as("replay of %s", jti).isFalse();
