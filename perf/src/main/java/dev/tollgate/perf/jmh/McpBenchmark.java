@@ -65,24 +65,7 @@ public class McpBenchmark {
     @Setup
     public void setUp() throws Exception {
         Path dir = Files.createTempDirectory("tollgate-mcp-bench");
-        Path acme = Files.createDirectories(dir.resolve("policies/acme"));
-        Files.writeString(acme.resolve("tenant.yaml"), "tenant: acme\ntrust-domains: [acme.bench]\n"
-                + "resources: [/mcp/]\n");
-        Files.writeString(acme.resolve("rules.yaml"), """
-                tenant: acme
-                rules:
-                  - id: forecasts
-                    effect: permit
-                    principal: { pattern: "spiffe://acme.bench/ns/*/sa/*" }
-                    action: [tools/call]
-                    resource: /mcp/weather/tools/get_forecast
-                    when: "has(mcp.arguments.city) && mcp.arguments.city != 'Atlantis'"
-                  - id: no-resets
-                    effect: forbid
-                    action: [tools/call]
-                    resource: /mcp/weather/tools/admin_reset
-                """);
-        engine = PolicyEngine.load(dir.resolve("policies"), Clock.systemUTC());
+        engine = BenchPolicies.mcp(dir);
         route = new McpRoute("weather", null, List.of(), List.of(), 1 << 20, 32, 32, 1 << 22);
         messages = new McpMessages(route);
         StringBuilder notes = new StringBuilder();
