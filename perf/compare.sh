@@ -22,6 +22,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 UPSTREAM_PORT=18080
 GATEWAY_PORT=18443
 SHIM_PORT=18444
+ADMIN_PORT=18445       # the AuthZEN rows: the gateway's admin listener (PerfSetup puts it at GATEWAY_PORT + 2)
+ADMIN_SHIM_PORT=18446
 RUN=$(mktemp -d /tmp/tollgate-perf.XXXXXX)
 RAW="$RUN/raw.tsv"
 JVM_FLAGS="-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m -XX:+UseSerialGC -Dreactor.netty.ioWorkerCount=1"
@@ -94,6 +96,11 @@ frontend shim
   default_backend gateway
 backend gateway
   server g1 127.0.0.1:$GATEWAY_PORT ssl crt $RUN/client-combined.pem ca-file $RUN/server-ca.pem verify required sni str(localhost) verifyhost localhost
+frontend admin_shim
+  bind 127.0.0.1:$ADMIN_SHIM_PORT
+  default_backend admin
+backend admin
+  server a1 127.0.0.1:$ADMIN_PORT ssl crt $RUN/client-combined.pem ca-file $RUN/server-ca.pem verify required sni str(localhost) verifyhost localhost
 HAP
 taskset -c 1 haproxy -f "$RUN/haproxy.cfg" -db >/dev/null 2>&1 &
 HAPROXY_PID=$!
@@ -162,6 +169,29 @@ request = function()
 end
 LUA
 
+# AuthZEN (issue 13): the load client is the PEP; one evaluation, or a batch of 100, per request, about 8 resources.
+cat > "$RUN/authzen.lua" <<'LUA'
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"subject":{"type":"workload","id":"spiffe://perf.test/ns/load/sa/user-' .. (counter % 8) .. '"},'
+    .. '"action":{"name":"GET"},"resource":{"type":"http","id":"/api/perf/items/' .. (counter % 8) .. '"}}'
+  return wrk.format("POST", "/access/v1/evaluation", { ["Content-Type"] = "application/json" }, body)
+end
+LUA
+cat > "$RUN/authzen-batch.lua" <<'LUA'
+local items = {}
+for i = 0, 99 do
+  items[#items + 1] = '{"resource":{"type":"http","id":"/api/perf/items/' .. (i % 8) .. '"},"action":{"name":"'
+    .. (i % 10 == 0 and "DELETE" or "GET") .. '"}}'
+end
+local body = '{"subject":{"type":"workload","id":"spiffe://perf.test/ns/load/sa/user-1"},"evaluations":['
+  .. table.concat(items, ",") .. ']}'
+request = function()
+  return wrk.format("POST", "/access/v1/evaluations", { ["Content-Type"] = "application/json" }, body)
+end
+LUA
+
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # THREADS=1: also where the gateway's CPU goes, per thread name (digits folded: reactor-http-epoll-N), in µs/req.
 thread_ticks() {
@@ -212,6 +242,8 @@ CONFIGS=(
   "tollgate-mtls-jwt (cache cold)|mtls-jwt|$SHIM_PORT|cold"
   "tollgate-bearer-jwt (POST 1 KiB)|bearer|$SHIM_PORT|post"
   "tollgate-mcp (tools/call, 1 KiB)|mcp|$SHIM_PORT|mcp"
+  "tollgate-authzen (1 evaluation)|authzen|$ADMIN_SHIM_PORT|authzen"
+  "tollgate-authzen (batch of 100)|authzen|$ADMIN_SHIM_PORT|authzen-batch"
 )
 
 # ROWS='plain|bearer|dpop' perf/compare.sh   # only the rows whose name matches (direct and plain are always kept)
@@ -340,6 +372,11 @@ for name in order:
     lines.append(f"| {name} | {gw} | {ratio} | {med([r['rps'] for r in rs]):.0f} | {med([r['p50'] for r in rs]):.2f} | "
                  f"{med([r['p99'] for r in rs]):.2f} | {sum(r['errors'] for r in rs)} | {med([r['ngx'] for r in rs]):.1f} | "
                  f"{med([r['hap'] for r in rs]):.1f} |")
+for name in order:
+    if name == "tollgate-authzen (batch of 100)":
+        rs = [r["gw"] / 100 for r in rows[name]]
+        lines.append(f"- {name}: {med(rs):.1f} µs of gateway CPU per evaluation ({min(rs):.1f}–{max(rs):.1f}); "
+                     f"{med([r['rps'] for r in rows[name]]) * 100:.0f} evaluations/s on one core.")
 bearer = {r["rep"]: r["gw"] for r in rows.get("tollgate-bearer-jwt", [])}
 for name in order:
     if name.startswith("tollgate-dpop"):

@@ -14,13 +14,27 @@ import java.util.Map;
  * @param query     query parameters (first value of each)
  * @param context   further attributes: route id, environment, task or change-ticket claims
  * @param time      the instant of the request; the engine never reads a clock of its own on this path
+ * @param entities  the directory's entries for this principal and resource, when the tenant keeps its directory in a
+ *                  store ({@code null}: not looked up; such a tenant then denies)
  */
 public record AccessRequest(String tenant, Principal principal, String action, String resource,
                             Map<String, String> headers, Map<String, String> query,
-                            Map<String, Object> context, Instant time) {
+                            Map<String, Object> context, Instant time, RequestEntities entities) {
     public AccessRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         query = query == null ? Map.of() : Map.copyOf(query);
         context = context == null ? Map.of() : Map.copyOf(context);
+    }
+
+    /** A request whose entity data, if any, is in the tenant's files. */
+    public AccessRequest(String tenant, Principal principal, String action, String resource,
+                         Map<String, String> headers, Map<String, String> query, Map<String, Object> context,
+                         Instant time) {
+        this(tenant, principal, action, resource, headers, query, context, time, null);
+    }
+
+    /** The same request with the directory's entries looked up. */
+    public AccessRequest withEntities(RequestEntities looked) {
+        return new AccessRequest(tenant, principal, action, resource, headers, query, context, time, looked);
     }
 }

@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * attributes, values of the wrong type and duplicate entries are load errors with file and line.
  * <pre>
  * tenant: acme
+ * directory: file          # or store: entries below are kept in the gateway's entity store (admin API), not here
  * schema:
  *   principal: { email: string, roles: list }      # string | int | bool | list (of strings)
  *   resource: { owner: string }
@@ -47,10 +48,26 @@ final class EntitiesLoader {
     }
 
     static Entities load(Path file, MappingNode root, String tenant) {
-        Map<String, NodeTuple> f = PolicyLoader.fields(file, root, Set.of("tenant", "schema", "principals",
-                "resources"));
+        Map<String, NodeTuple> f = PolicyLoader.fields(file, root, Set.of("tenant", "schema", "directory",
+                "principals", "resources"));
         PolicyLoader.requireTenant(file, f, tenant, root);
         Entities.Schema schema = schema(file, f.get("schema"));
+        String directory = PolicyLoader.scalar(file, f.get("directory"));
+        if (directory != null && !directory.equals("file") && !directory.equals("store")) {
+            throw new PolicyLoadException(file, PolicyLoader.line(f.get("directory").getValueNode()),
+                    "directory must be 'file' (entries below) or 'store' (entries in the gateway's entity store)");
+        }
+        if ("store".equals(directory)) {
+            // One place for the entries: a file entry beside a store would leave two truths about one principal.
+            for (String listed : List.of("principals", "resources")) {
+                if (f.get(listed) != null) {
+                    throw new PolicyLoadException(file, PolicyLoader.line(f.get(listed).getKeyNode()), "'" + listed
+                            + "' cannot be listed here with 'directory: store'; write them to the entity store"
+                            + " (admin API PUT /entities/" + tenant + "/" + listed + ")");
+                }
+            }
+            return Entities.served(schema);
+        }
         Map<String, List<Entities.PrincipalEntry>> principals = new HashMap<>();
         Set<String> seen = new HashSet<>();
         for (MappingNode entry : entries(file, f.get("principals"), "principals")) {

@@ -74,6 +74,15 @@ public final class PolicyEngine implements Authorizer, AutoCloseable {
         return p == null ? Optional.empty() : Optional.of(p.revision());
     }
 
+    /**
+     * The schema of the tenant's entity directory when it is kept in a store ({@code directory: store}): its requests
+     * need their entries looked up ({@link AccessRequest#withEntities}), and writes to the store are checked by it.
+     */
+    public Optional<Entities.Schema> servedDirectory(String tenant) {
+        TenantPolicy p = tenants.get(tenant);
+        return p == null || !p.entities().served() ? Optional.empty() : Optional.of(p.entities().schema());
+    }
+
     public Set<String> tenants() {
         return tenants.keySet();
     }

@@ -13,6 +13,11 @@ public sealed interface PrincipalMatcher {
 
     boolean matches(Principal principal);
 
+    /** Matches as of {@code directory}: the tenant's entity data as this request sees it (groups). */
+    default boolean matches(Principal principal, Entities directory) {
+        return matches(principal);
+    }
+
     /** The trust domain every matched principal belongs to, or {@code null} if the matcher does not pin one. */
     String trustDomain();
 
@@ -177,6 +182,11 @@ public sealed interface PrincipalMatcher {
         }
 
         @Override
+        public boolean matches(Principal principal, Entities directory) {
+            return issuer.equals(principal.issuer()) && id.matches(principal, directory);
+        }
+
+        @Override
         public String trustDomain() {
             return id.trustDomain();
         }
@@ -189,7 +199,12 @@ public sealed interface PrincipalMatcher {
     record InGroup(List<String> groups, Entities entities) implements PrincipalMatcher {
         @Override
         public boolean matches(Principal principal) {
-            List<String> of = entities.groupsOf(principal);
+            return matches(principal, entities);
+        }
+
+        @Override
+        public boolean matches(Principal principal, Entities directory) {
+            List<String> of = directory.groupsOf(principal);
             for (String g : groups) {
                 if (of.contains(g)) {
                     return true;

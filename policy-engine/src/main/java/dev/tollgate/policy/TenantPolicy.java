@@ -78,8 +78,18 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         List<EvaluationError> errors = new ArrayList<>();
         Set<String> reads = new TreeSet<>();
         Instant validUntil = null;
+        Entities entities = this.entities;
+        if (entities.served()) {
+            if (request.entities() == null) {
+                // Fail closed: rules that read the directory cannot be decided without its entries.
+                return new Decision(false, List.of(), List.of(new EvaluationError("directory",
+                        "the entity directory's entries were not looked up for this request")), revision,
+                        System.nanoTime() - start, null, Set.of());
+            }
+            entities = entities.with(request.entities());
+        }
         for (Rule rule : candidates) {
-            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal)
+            if (!rule.matchesAction(request.action()) || !rule.principal().matches(principal, entities)
                     || !rule.matchesDelegation(principal)) {
                 continue;
             }

@@ -26,6 +26,8 @@ class EntitiesTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path servedDir;
 
     private static final String IDP = "https://login.acme.test";
     private static final String OTHER_IDP = "https://login.other.test";
@@ -259,5 +261,92 @@ class EntitiesTest {
                 }
             }
         }
+    }
+
+    private static final String SERVED = """
+            tenant: acme
+            directory: store
+            schema:
+              principal: { roles: list, clearance: int, contractor: bool, email: string }
+              resource: { owner: string, level: int }
+              groups: [editors, admins, auditors]
+            """;
+
+    /**
+     * A directory kept in a store decides exactly as the same data in the file: the file engine is the reference, the
+     * served engine gets each request's entries as a caller looking them up would pass them.
+     */
+    @Test
+    void aStoreServedDirectoryDecidesAsTheSameDataInTheFile() throws IOException {
+        PolicyEngine file = engine(RULES, ENTITIES);
+        Path other = servedDir;
+        Files.createDirectories(other.resolve("acme"));
+        Files.writeString(other.resolve("acme/tenant.yaml"), TENANT);
+        Files.writeString(other.resolve("acme/rules.yaml"), RULES);
+        Files.writeString(other.resolve("acme/entities.yaml"), SERVED);
+        PolicyEngine served = PolicyEngine.load(other, Clock.systemUTC());
+        assertThat(served.servedDirectory("acme")).isPresent();
+        assertThat(file.servedDirectory("acme")).isEmpty();
+        Entities data = fileEntities();
+        for (Principal p : List.of(user("alice", IDP), user("alice", OTHER_IDP), user("mallory", IDP), BOT)) {
+            for (String action : List.of("GET", "PUT", "DELETE")) {
+                for (String doc : List.of("/docs/1", "/docs/2", "/docs/9")) {
+                    AccessRequest request = new AccessRequest("acme", p, action, doc, Map.of(), Map.of(), Map.of(),
+                            NOW);
+                    RequestEntities looked = new RequestEntities(data.groupsOf(p), data.attributesOf(p),
+                            data.resourceAttributes(doc));
+                    assertThat(served.authorize(request.withEntities(looked)).allowed())
+                            .as("%s %s %s", p.id(), action, doc).isEqualTo(file.authorize(request).allowed());
+                }
+            }
+        }
+    }
+
+    private Entities fileEntities() throws IOException {
+        return PolicyLoader.load(dir).get("acme").entities(); // dir holds only the file engine's tenant
+    }
+
+    @Test
+    void aServedDirectoryWithoutLookedUpEntriesDeniesAndSaysWhy() throws IOException {
+        PolicyEngine e = engine(RULES, SERVED);
+        Decision d = e.authorize(new AccessRequest("acme", user("alice", IDP), "PUT", "/docs/9", Map.of(), Map.of(),
+                Map.of(), NOW));
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.errors()).singleElement().satisfies(err -> assertThat(err.message()).contains("not looked up"));
+    }
+
+    /** What a store hands back is read only as the schema says: undeclared groups never match, mistyped values never read. */
+    @Test
+    void aServedEntryIsReadOnlyAsTheSchemaDeclares() throws IOException {
+        PolicyEngine e = engine(RULES, SERVED);
+        AccessRequest put = new AccessRequest("acme", user("alice", IDP), "PUT", "/docs/9", Map.of(), Map.of(),
+                Map.of(), NOW);
+        assertThat(e.authorize(put.withEntities(new RequestEntities(List.of("editors"), Map.of(), Map.of())))
+                .allowed()).isTrue();
+        assertThat(e.authorize(put.withEntities(new RequestEntities(List.of("Editors", "root"), Map.of(), Map.of())))
+                .allowed()).isFalse();
+        AccessRequest get = new AccessRequest("acme", user("alice", IDP), "GET", "/docs/1", Map.of(), Map.of(),
+                Map.of(), NOW);
+        assertThat(e.authorize(get.withEntities(new RequestEntities(List.of(),
+                Map.of("roles", List.of("reader"), "clearance", 3L), Map.of("level", 2L)))).allowed()).isTrue();
+        assertThat(e.authorize(get.withEntities(new RequestEntities(List.of(),
+                Map.of("roles", List.of("reader"), "clearance", "3"), Map.of("level", 2L)))).allowed())
+                .as("a string where an int is declared is not read").isFalse();
+    }
+
+    @Test
+    void aServedDirectoryListsNoEntriesAndWritesAreCheckedByItsSchema() throws IOException {
+        assertThatThrownBy(() -> engine(RULES, SERVED + "principals:\n  - id: alice\n    issuer: \"" + IDP + "\"\n"))
+                .isInstanceOf(PolicyLoadException.class).hasMessageContaining("directory: store")
+                .hasMessageContaining("entities.yaml:7");
+        assertThatThrownBy(() -> engine(RULES, SERVED.replace("directory: store", "directory: redis")))
+                .isInstanceOf(PolicyLoadException.class).hasMessageContaining("'file'");
+        Entities.Schema schema = engine(RULES, SERVED).servedDirectory("acme").orElseThrow();
+        assertThat(schema.principal(Map.of("clearance", 2))).containsEntry("clearance", 2L);
+        assertThatThrownBy(() -> schema.principal(Map.of("clearence", 2))).hasMessageContaining("did you mean 'clearance'");
+        assertThatThrownBy(() -> schema.principal(Map.of("roles", List.of(1)))).hasMessageContaining("list of strings");
+        assertThatThrownBy(() -> schema.groups(List.of("editors", "root"))).hasMessageContaining("'root'");
+        assertThat(schema.groups(List.of("editors", "editors"))).containsExactly("editors");
+        assertThatThrownBy(() -> schema.resource(Map.of("owner", 7))).hasMessageContaining("must be a string");
     }
 }

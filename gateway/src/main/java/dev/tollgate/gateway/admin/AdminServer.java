@@ -6,6 +6,9 @@ import dev.tollgate.gateway.decisionlog.DecisionIds;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.policy.SpiffeId;
 import dev.tollgate.gateway.identity.TrustDomains;
+import dev.tollgate.gateway.entities.EntityDirectories;
+import dev.tollgate.gateway.entities.EntityEntry;
+import dev.tollgate.gateway.entities.EntityKey;
 import dev.tollgate.gateway.problem.Json;
 import dev.tollgate.gateway.revocation.Revocation;
 import dev.tollgate.gateway.revocation.RevocationKind;
@@ -42,7 +45,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The admin API, on its own port: revoke and list, suspend / resume / offboard a tenant, reload policy. Callers
+ * The admin API, on its own port: revoke and list, suspend / resume / offboard a tenant, reload policy, write and read
+ * entity-store entries, answer AuthZEN evaluations. Callers
  * authenticate with an X.509-SVID (mTLS required) of a trust domain mapped to the admin tenant, and every call is
  * authorized by Tollgate's own policy engine (the admin tenant's policy, named actions such as
  * {@code revocations.create}) and recorded in the decision log.
@@ -65,12 +69,14 @@ public final class AdminServer implements SmartLifecycle {
     private volatile DisposableServer server;
     private final AuthZenEvaluations authzen;
     private final Supplier<String> transactionTokenJwks;
+    private final EntityDirectories entities;
 
     public AdminServer(AdminSettings settings, X509ExtendedTrustManager trustManager,
                        Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
                        Supplier<String> reloadPolicy, RevocationStore revocations, DecisionLog decisionLog, Clock clock,
-                       Supplier<String> transactionTokenJwks) {
+                       Supplier<String> transactionTokenJwks, EntityDirectories entities) {
         this.transactionTokenJwks = transactionTokenJwks;
+        this.entities = entities;
         this.settings = settings;
         this.trustManager = trustManager;
         this.trustDomains = trustDomains;
@@ -81,7 +87,7 @@ public final class AdminServer implements SmartLifecycle {
         this.clock = clock;
         AuthZenRequests.object(); // initialise its JSON mapper here, not on an event loop
         this.authzen = new AuthZenEvaluations(trustDomains, policy, settings.bindings(), clock,
-                this::recordEvaluation);
+                this::recordEvaluation, entities::complete);
     }
 
     /** The bound port (useful with port 0). */
@@ -107,6 +113,14 @@ public final class AdminServer implements SmartLifecycle {
                                 (req, res) -> handle(req, res, "revocations.delete", this::delete))
                         .post("/tenants/{tenant}/{operation}", (req, res) -> handle(req, res,
                                 "tenants." + req.param("operation"), this::tenant))
+                        .put("/entities/{tenant}/{kind}", (req, res) -> handle(req, res, "entities.write",
+                                this::putEntity))
+                        .post("/entities/{tenant}/import", (req, res) -> handle(req, res, "entities.write",
+                                this::importEntities))
+                        .get("/entities/{tenant}/{kind}", (req, res) -> handle(req, res, "entities.read",
+                                this::getEntity))
+                        .delete("/entities/{tenant}/{kind}", (req, res) -> handle(req, res, "entities.delete",
+                                this::deleteEntity))
                         .post("/policies/reload", (req, res) -> handle(req, res, "policies.reload", this::reload))
                         .post("/policies/explain", (req, res) -> handle(req, res, "policies.explain", this::explain))
                         .post("/access/v1/evaluation", (req, res) -> handle(req, res, "authzen.evaluate",
@@ -191,6 +205,10 @@ public final class AdminServer implements SmartLifecycle {
             return new Reply(503, problem(503, "dependency.revocations", "the revocation store is unavailable",
                     decisionId));
         }
+        if (action.startsWith("entities.") || action.startsWith("authzen.")) {
+            return new Reply(503, problem(503, "dependency.entities", "the entity store is unavailable",
+                    decisionId));
+        }
         log.error("admin call {} failed (decision {})", action, decisionId, e);
         return new Reply(500, problem(500, "admin.internal", "the request could not be completed", decisionId));
     }
@@ -262,7 +280,7 @@ public final class AdminServer implements SmartLifecycle {
     /** AuthZEN 1.0 access evaluation (§6); a tenant the PEP is not bound to is a 403. */
     private Mono<Reply> evaluation(Call call, String body) {
         try {
-            return Mono.just(new Reply(200, authzen.evaluation(body, call.principal().id())));
+            return authzen.evaluation(body, call.principal().id()).map(out -> new Reply(200, out));
         } catch (TenantNotBoundException e) {
             return Mono.just(new Reply(403, problem(403, "authzen.tenant-not-bound", e.getMessage(), null)));
         }
@@ -270,7 +288,38 @@ public final class AdminServer implements SmartLifecycle {
 
     /** AuthZEN 1.0 access evaluations (§7). */
     private Mono<Reply> evaluations(Call call, String body) {
-        return Mono.just(new Reply(200, authzen.evaluations(body, call.principal().id())));
+        return authzen.evaluations(body, call.principal().id()).map(out -> new Reply(200, out));
+    }
+
+    /** Creates or replaces one entry: {@code {"id": ..., "issuer": ..., "groups": [...], "attributes": {...}}}. */
+    private Mono<Reply> putEntity(Call call, String body) {
+        String tenant = call.request().param("tenant");
+        EntityEntry entry = entities.entry(tenant, call.request().param("kind"), AuthZenRequests.parse(body));
+        return entities.store().put(tenant, entry).thenReturn(new Reply(200, entities.toJson(entry)));
+    }
+
+    /** Many entries at once: {@code {"principals": [...], "resources": [...]}}, every one checked before any is written. */
+    private Mono<Reply> importEntities(Call call, String body) {
+        String tenant = call.request().param("tenant");
+        List<EntityEntry> all = entities.entries(tenant, AuthZenRequests.parse(body));
+        return reactor.core.publisher.Flux.fromIterable(all).concatMap(e -> entities.store().put(tenant, e), 16)
+                .then(Mono.just(new Reply(200, "{\"imported\":" + all.size() + "}")));
+    }
+
+    /** One entry, by {@code ?id=} (and {@code &issuer=} for a principal entry scoped to its issuer). */
+    private Mono<Reply> getEntity(Call call, String body) {
+        String tenant = call.request().param("tenant");
+        EntityKey key = entities.key(tenant, call.request().param("kind"), call.request().uri());
+        return entities.store().getAll(tenant, List.of(key)).map(found -> found.containsKey(key)
+                ? new Reply(200, entities.toJson(found.get(key)))
+                : new Reply(404, problem(404, "entities.not-found", "no such entry", null)));
+    }
+
+    private Mono<Reply> deleteEntity(Call call, String body) {
+        String tenant = call.request().param("tenant");
+        EntityKey key = entities.key(tenant, call.request().param("kind"), call.request().uri());
+        return entities.store().remove(tenant, key).map(removed -> removed ? new Reply(200, "{\"removed\":true}")
+                : new Reply(404, problem(404, "entities.not-found", "no such entry", null)));
     }
 
     /** One AuthZEN evaluation's decision-log line: who was asked about, the answer, and the PEP that asked. */

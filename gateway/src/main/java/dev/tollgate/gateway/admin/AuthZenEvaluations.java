@@ -4,15 +4,18 @@ import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.policy.AccessRequest;
 import dev.tollgate.policy.Decision;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The OpenID AuthZEN Authorization API 1.0 evaluation endpoints, apart from HTTP: a request body and the asking
- * enforcement point in, a response body out, every evaluation reported to an {@link Evidence} sink. The admin listener
- * wraps it; benchmarks call it directly.
+ * enforcement point in, a response body out (once the entity store's entries, if any, are looked up), every evaluation
+ * reported to an {@link Evidence} sink. The admin listener wraps it; benchmarks call it directly.
  */
 public final class AuthZenEvaluations {
 
@@ -32,9 +35,21 @@ public final class AuthZenEvaluations {
     private final PdpBindings bindings;
     private final Clock clock;
     private final Evidence evidence;
+    private final Function<AccessRequest, Mono<AccessRequest>> entities;
 
     public AuthZenEvaluations(Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
                               PdpBindings bindings, Clock clock, Evidence evidence) {
+        this(trustDomains, policy, bindings, clock, evidence, Mono::just);
+    }
+
+    /**
+     * @param entities completes a request with its entity-store entries when its tenant keeps its directory there
+     *                 (else returns it as it is); a failure is the PDP's error (503), never a deny
+     */
+    public AuthZenEvaluations(Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
+                              PdpBindings bindings, Clock clock, Evidence evidence,
+                              Function<AccessRequest, Mono<AccessRequest>> entities) {
+        this.entities = entities;
         this.trustDomains = trustDomains;
         this.policy = policy;
         this.bindings = bindings;
@@ -48,7 +63,7 @@ public final class AuthZenEvaluations {
      * @throws IllegalArgumentException a malformed request (400), never a decision
      * @throws TenantNotBoundException  a tenant the PEP is not bound to (403)
      */
-    public String evaluation(String body, String pep) {
+    public Mono<String> evaluation(String body, String pep) {
         JsonNode request = AuthZenRequests.parse(body);
         AccessRequest access;
         try {
@@ -58,15 +73,17 @@ public final class AuthZenEvaluations {
             evidence.record(pep, null, null, "authzen.tenant-not-bound", e.getMessage());
             throw e;
         }
-        Decision d = decide(pep, access);
-        var out = AuthZenRequests.object();
-        out.put("decision", d.allowed());
-        var reason = out.putObject("context").putObject("reason_admin");
-        d.decidingRules().forEach(reason.putArray("deciding_rules")::add);
-        if (d.revision() != null) {
-            reason.put("revision", d.revision().toString());
-        }
-        return out.toString();
+        return entities.apply(access).map(complete -> {
+            Decision d = decide(pep, complete);
+            var out = AuthZenRequests.object();
+            out.put("decision", d.allowed());
+            var reason = out.putObject("context").putObject("reason_admin");
+            d.decidingRules().forEach(reason.putArray("deciding_rules")::add);
+            if (d.revision() != null) {
+                reason.put("revision", d.revision().toString());
+            }
+            return out.toString();
+        });
     }
 
     /**
@@ -78,32 +95,34 @@ public final class AuthZenEvaluations {
      *
      * @throws IllegalArgumentException a malformed request as a whole (400)
      */
-    public String evaluations(String body, String pep) {
+    public Mono<String> evaluations(String body, String pep) {
         JsonNode request = AuthZenRequests.parse(body);
         String semantic = semantic(request);
-        var out = AuthZenRequests.object();
-        var results = out.putArray("evaluations");
         JsonNode items = request.path("evaluations");
         if (!items.isMissingNode() && !items.isArray()) {
             throw new IllegalArgumentException("evaluations must be an array");
         }
-        if (items.isEmpty()) {
-            // §7.1: no evaluations array behaves as a single evaluation.
-            results.addObject().put("decision", evaluateItem(pep, null, request));
-            return out.toString();
-        }
         if (items.size() > MAX_EVALUATIONS) {
             throw new IllegalArgumentException("at most " + MAX_EVALUATIONS + " evaluations per request");
         }
-        for (JsonNode item : items) {
-            boolean decision = evaluateItem(pep, request, item);
-            results.addObject().put("decision", decision);
-            if (semantic.equals("deny_on_first_deny") && !decision
-                    || semantic.equals("permit_on_first_permit") && decision) {
-                break;
-            }
+        // §7.1: no evaluations array behaves as a single evaluation.
+        List<JsonNode[]> work = new ArrayList<>();
+        if (items.isEmpty()) {
+            work.add(new JsonNode[] {null, request});
+        } else {
+            items.forEach(item -> work.add(new JsonNode[] {request, item}));
         }
-        return out.toString();
+        return Flux.fromIterable(work)
+                .concatMap(w -> evaluateItem(pep, w[0], w[1]), 0)
+                .takeUntil(decision -> semantic.equals("deny_on_first_deny") && !decision
+                        || semantic.equals("permit_on_first_permit") && decision)
+                .collectList()
+                .map(decisions -> {
+                    var out = AuthZenRequests.object();
+                    var results = out.putArray("evaluations");
+                    decisions.forEach(d -> results.addObject().put("decision", d));
+                    return out.toString();
+                });
     }
 
     private static String semantic(JsonNode request) {
@@ -126,17 +145,19 @@ public final class AuthZenEvaluations {
         return s.asString();
     }
 
-    private boolean evaluateItem(String pep, JsonNode defaults, JsonNode item) {
+    private Mono<Boolean> evaluateItem(String pep, JsonNode defaults, JsonNode item) {
+        AccessRequest access;
         try {
-            return decide(pep, AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(), clock.instant(),
-                    bindings, pep)).allowed();
+            access = AuthZenRequests.toAccessRequest(defaults, item, trustDomains.get(), clock.instant(), bindings,
+                    pep);
         } catch (TenantNotBoundException e) {
             evidence.record(pep, null, null, "authzen.tenant-not-bound", e.getMessage());
-            return false;
+            return Mono.just(false);
         } catch (IllegalArgumentException e) {
             evidence.record(pep, null, null, "admin.bad-request", e.getMessage());
-            return false;
+            return Mono.just(false);
         }
+        return entities.apply(access).map(complete -> decide(pep, complete).allowed());
     }
 
     private Decision decide(String pep, AccessRequest access) {

@@ -3,6 +3,9 @@ package dev.tollgate.gateway.authz;
 import dev.tollgate.fallback.FailureMode;
 import dev.tollgate.fallback.FallbackTaken;
 import dev.tollgate.gateway.authn.Authentication;
+import dev.tollgate.gateway.entities.EntityKey;
+import dev.tollgate.gateway.entities.EntityStore;
+import dev.tollgate.gateway.entities.LocalEntityStore;
 import dev.tollgate.gateway.problem.RequestRejectedException;
 import dev.tollgate.gateway.revocation.RevocationCheck;
 import dev.tollgate.gateway.revocation.RevocationStore;
@@ -34,6 +37,11 @@ public class AuthorizationService {
         Decision authorize(AccessRequest request);
 
         Optional<Revision> revision(String tenant);
+
+        /** The tenant keeps its entity directory in the entity store: each request's entries are looked up first. */
+        default boolean servesDirectory(String tenant) {
+            return false;
+        }
     }
 
     private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization",
@@ -44,9 +52,16 @@ public class AuthorizationService {
     private final RevocationStore revocations;
     private final Duration cacheTtl;
     private final Clock clock;
+    private final EntityStore entities;
 
     public AuthorizationService(Policies policies, DecisionCache cache, RevocationStore revocations,
                                 Duration cacheTtl, Clock clock) {
+        this(policies, cache, revocations, cacheTtl, clock, new LocalEntityStore(0));
+    }
+
+    public AuthorizationService(Policies policies, DecisionCache cache, RevocationStore revocations,
+                                Duration cacheTtl, Clock clock, EntityStore entities) {
+        this.entities = entities;
         this.policies = policies;
         this.cache = cache;
         this.revocations = revocations;
@@ -66,9 +81,27 @@ public class AuthorizationService {
         String method = request.getMethod().name();
         FallbackTaken taken = checkRevocation(route, authentication, method);
         AccessRequest access = accessRequest(request, routeId, route, authentication, operation);
+        if (!policies.servesDirectory(route.tenant())) {
+            return decide(access, route, authentication, taken);
+        }
+        // The tenant's directory is in the entity store: its entries for this request first. Without them there is
+        // no decision to make (nor a deny to give): the request is refused as unavailable, like any dependency's.
+        return entities.lookup(route.tenant(), principal, access.resource())
+                .onErrorMap(e -> !(e instanceof RequestRejectedException), e -> RequestRejectedException.unavailable(
+                        "dependency.entities", "the entity directory cannot be read; try again shortly",
+                        route.failureMode().retryAfter()))
+                .flatMap(looked -> decide(access.withEntities(looked), route, authentication, taken));
+    }
+
+    private Mono<Authorization> decide(AccessRequest access, RouteSecurity route, Authentication authentication,
+                                       FallbackTaken taken) {
+        Principal principal = access.principal();
         String revision = policies.revision(route.tenant()).map(Revision::toString).orElse("none");
+        // Entries looked up from a store are part of what decided: a changed entry is a new key.
+        String resource = access.entities() == null ? access.resource()
+                : access.resource() + '\n' + DecisionCacheKey.entitiesDigest(access.entities());
         DecisionCacheKey key = new DecisionCacheKey(route.tenant(), revision, principal.id(), principal.issuer(),
-                principal.tenant(), principal.actors(), access.action(), access.resource());
+                principal.tenant(), principal.actors(), access.action(), resource);
         Function<String, String> attributes = name -> RequestAttributes.valueOf(access, name);
         String failureMode = taken == null ? null : taken.describe();
         boolean degraded = taken != null && taken.degraded();
@@ -140,7 +173,22 @@ public class AuthorizationService {
      */
     public boolean mayUse(ServerHttpRequest request, String routeId, RouteSecurity route,
                           Authentication authentication, Operation operation) {
-        return policies.authorize(accessRequest(request, routeId, route, authentication, operation)).allowed();
+        AccessRequest access = accessRequest(request, routeId, route, authentication, operation);
+        if (policies.servesDirectory(route.tenant())) {
+            // Only what is held locally (the principal's entries were just looked up for the request itself); an
+            // entry not held reads as absent here. A listing only advises: every call is decided in full.
+            Principal p = access.principal();
+            List<EntityKey> principalKeys = EntityStore.keysFor(p, access.resource());
+            var held = entities.getAllIfPresent(route.tenant(), principalKeys.subList(0, principalKeys.size() - 1));
+            if (held.isEmpty()) {
+                return false;
+            }
+            var withResource = new HashMap<>(held.get());
+            entities.getAllIfPresent(route.tenant(), principalKeys.subList(principalKeys.size() - 1,
+                    principalKeys.size())).ifPresent(withResource::putAll);
+            access = access.withEntities(EntityStore.entitiesOf(p, access.resource(), withResource));
+        }
+        return policies.authorize(access).allowed();
     }
 
     AccessRequest accessRequest(ServerHttpRequest request, String routeId, RouteSecurity route,

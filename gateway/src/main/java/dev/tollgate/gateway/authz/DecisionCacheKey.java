@@ -19,4 +19,10 @@ public record DecisionCacheKey(String tenant, String revision, String principal,
         return Sha256.hex(tenant + '\n' + revision + '\n' + principal + '\n' + issuer + '\n' + principalTenant + '\n'
                 + String.join("\u0000", actors) + '\n' + action + '\n' + resource);
     }
+
+    /** A digest of entries looked up from the entity store, for keys of decisions they took part in. */
+    public static String entitiesDigest(dev.tollgate.policy.RequestEntities e) {
+        return Sha256.hex(new java.util.TreeSet<>(e.principalGroups()) + "\n" + new java.util.TreeMap<>(
+                e.principalAttributes()) + "\n" + new java.util.TreeMap<>(e.resourceAttributes()));
+    }
 }

@@ -247,10 +247,24 @@ public class TollgateConfiguration {
         return cache;
     }
 
+    /** Entity directories kept out of policy files ({@code directory: store}): shared in Redis, else in-process. */
+    @Bean
+    dev.tollgate.gateway.entities.EntityStore entityStore(TollgateProperties properties,
+                                                          ObjectProvider<RedisAccess> redis,
+                                                          DependencyRegistry dependencies,
+                                                          RevocationStore revocations) {
+        RedisAccess access = redis.getIfAvailable();
+        var settings = properties.entities();
+        // (The revocation store, a dependency here, has started the shared Redis connection.)
+        return access == null ? new dev.tollgate.gateway.entities.LocalEntityStore(settings.maxEntries())
+                : new dev.tollgate.gateway.entities.RedisEntityStore(access, dependencies.dependency("redis"),
+                        properties.redis().keyPrefix(), settings.maxCached(), settings.cacheTtl());
+    }
+
     @Bean
     AuthorizationService authorizationService(PolicyEngine engine, DecisionCache cache,
                                               RevocationStore revocations, TollgateProperties properties,
-                                              Clock clock) {
+                                              Clock clock, dev.tollgate.gateway.entities.EntityStore entities) {
         AuthorizationService.Policies policies = new AuthorizationService.Policies() {
             @Override
             public dev.tollgate.policy.Decision authorize(dev.tollgate.policy.AccessRequest request) {
@@ -261,8 +275,14 @@ public class TollgateConfiguration {
             public java.util.Optional<dev.tollgate.policy.Revision> revision(String tenant) {
                 return engine.revision(tenant);
             }
+
+            @Override
+            public boolean servesDirectory(String tenant) {
+                return engine.servedDirectory(tenant).isPresent();
+            }
         };
-        return new AuthorizationService(policies, cache, revocations, properties.decisionCache().ttl(), clock);
+        return new AuthorizationService(policies, cache, revocations, properties.decisionCache().ttl(), clock,
+                entities);
     }
 
     @Bean
@@ -369,7 +389,8 @@ public class TollgateConfiguration {
     @Bean
     AdminServer adminServer(TollgateProperties properties, Supplier<TrustDomains> trustDomains,
                             PolicyEngine engine, RevocationStore revocations, DecisionLog decisionLog, Clock clock,
-                            dev.tollgate.gateway.txn.TransactionTokenKeys transactionTokenKeys) {
+                            dev.tollgate.gateway.txn.TransactionTokenKeys transactionTokenKeys,
+                            dev.tollgate.gateway.entities.EntityStore entities) {
         TollgateProperties.Admin admin = properties.admin();
         return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
                 properties.tls().certificate(), properties.tls().privateKey(), admin.authzen().bindings()),
@@ -377,7 +398,8 @@ public class TollgateConfiguration {
                 trustDomains, engine::authorize, () -> {
                     var outcome = engine.reload();
                     return outcome.applied() ? null : outcome.error().getMessage();
-                }, revocations, decisionLog, clock, transactionTokenKeys::jwks);
+                }, revocations, decisionLog, clock, transactionTokenKeys::jwks,
+                new dev.tollgate.gateway.entities.EntityDirectories(entities, engine::servedDirectory));
     }
 
     @Bean

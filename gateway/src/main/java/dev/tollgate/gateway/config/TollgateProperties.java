@@ -22,7 +22,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                  DecisionLogSettings decisionLog, Limits limits, Redis redis,
                                  DecisionCacheSettings decisionCache, RevocationSettings revocation,
                                  Dependencies dependencies, Admin admin, Dpop dpop, Crypto crypto,
-                                 TransactionTokenSettings transactionTokens) {
+                                 TransactionTokenSettings transactionTokens, EntitySettings entities) {
 
     public TollgateProperties {
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
@@ -40,6 +40,30 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         crypto = crypto == null ? new Crypto(null) : crypto;
         transactionTokens = transactionTokens == null ? new TransactionTokenSettings(null, null, null, null)
                 : transactionTokens;
+        entities = entities == null ? new EntitySettings(null, null, null) : entities;
+    }
+
+    /**
+     * The entity store, for tenants whose {@code entities.yaml} says {@code directory: store} (policy-engine/POLICY.md):
+     * in Redis when {@code tollgate.redis.uri} is set, else in this process. Written through the admin API.
+     *
+     * @param cacheTtl   how long an instance keeps a looked-up entry, found or absent (default 30s); a write is
+     *                   announced to every instance at once, this bounds the wait when an announcement was missed
+     * @param maxCached  most entries an instance keeps (default 100000)
+     * @param maxEntries most entries the in-process store holds (default 100000; Redis is bounded by its own memory)
+     */
+    public record EntitySettings(Duration cacheTtl, Long maxCached, Long maxEntries) {
+        public EntitySettings {
+            cacheTtl = cacheTtl == null ? Duration.ofSeconds(30) : cacheTtl;
+            maxCached = maxCached == null ? 100_000L : maxCached;
+            maxEntries = maxEntries == null ? 100_000L : maxEntries;
+            if (cacheTtl.isNegative() || cacheTtl.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("tollgate.entities.cache-ttl must be within [0, 10m]");
+            }
+            if (maxCached < 0 || maxEntries < 0) {
+                throw new IllegalArgumentException("tollgate.entities.max-cached and max-entries must be >= 0");
+            }
+        }
     }
 
     /**

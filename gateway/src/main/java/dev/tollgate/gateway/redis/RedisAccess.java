@@ -56,6 +56,9 @@ public final class RedisAccess implements AutoCloseable {
     private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
     private final Duration connectTimeout;
     private Disposable connecting;
+    /** Who else listens on the shared pub/sub connection ({@link #onPubSub}), told once it is connected. */
+    private final List<Consumer<StatefulRedisPubSubConnection<String, String>>> pubSubListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RedisAccess(String uri, Duration commandTimeout) {
         this(uri, commandTimeout, DEFAULT_RECONNECT_MAX_DELAY);
@@ -153,8 +156,11 @@ public final class RedisAccess implements AutoCloseable {
                 .timeout(connectTimeout)
                 .then(connectPubSub().timeout(connectTimeout))
                 .doOnNext(c -> {
-                    pubSub.set(c);
                     onPubSubConnected.accept(c);
+                    synchronized (pubSubListeners) {
+                        pubSub.set(c);
+                        pubSubListeners.forEach(l -> l.accept(c));
+                    }
                     log.info("connected to Redis at {}:{}", uri.getHost(), uri.getPort());
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
@@ -202,6 +208,20 @@ public final class RedisAccess implements AutoCloseable {
         }
         return Mono.fromFuture(() -> ((RedisClient) client).connectPubSubAsync(StringCodec.UTF8, uri)
                 .toCompletableFuture());
+    }
+
+    /**
+     * Another user of the pub/sub connection (its subscriptions are remade by Lettuce on reconnect): called once it is
+     * connected, now if it already is.
+     */
+    public void onPubSub(Consumer<StatefulRedisPubSubConnection<String, String>> listener) {
+        synchronized (pubSubListeners) {
+            pubSubListeners.add(listener);
+            StatefulRedisPubSubConnection<String, String> c = pubSub.get();
+            if (c != null) {
+                listener.accept(c);
+            }
+        }
     }
 
     /** Reactive commands, or an error while the first connection has not been made. */

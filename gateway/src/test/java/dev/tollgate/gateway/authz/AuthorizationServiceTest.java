@@ -102,4 +102,50 @@ class AuthorizationServiceTest {
                 .isInstanceOfSatisfying(RequestRejectedException.class,
                         e -> assertThat(e.code()).isEqualTo("revoked.jti"));
     }
+
+    /**
+     * Issue 13: a tenant whose directory is in the entity store cannot be decided when the store does not answer —
+     * and that is an error (503, the route's Retry-After), never a deny or an allow. A real Redis that is not there.
+     */
+    @Test
+    void anEntityStoreThatDoesNotAnswerIsUnavailableNotADecision() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        var redis = new dev.tollgate.gateway.redis.RedisAccess("redis://127.0.0.1:" + closedPort,
+                Duration.ofMillis(200));
+        try {
+            var store = new dev.tollgate.gateway.entities.RedisEntityStore(redis, DependencyRegistry.ofDefaults()
+                    .dependency("redis"), "t:", 100, Duration.ofSeconds(30));
+            AuthorizationService served = new AuthorizationService(new AuthorizationService.Policies() {
+                @Override
+                public Decision authorize(AccessRequest request) {
+                    evaluations.incrementAndGet();
+                    return new Decision(true, List.of("r1"), List.of(), new Revision("rev1", null), 1, null, Set.of());
+                }
+
+                @Override
+                public Optional<Revision> revision(String tenant) {
+                    return Optional.of(new Revision("rev1", null));
+                }
+
+                @Override
+                public boolean servesDirectory(String tenant) {
+                    return true;
+                }
+            }, cache, revocations, Duration.ofMinutes(5), clock, store);
+            RouteSecurity route = new RouteSecurity("acme", CredentialRequirement.parse("jwt"), false,
+                    new FailureMode.FailClosed(Duration.ofSeconds(7)));
+            assertThatThrownBy(() -> served.authorize(MockServerHttpRequest.get("/orders/9").build(), "acme-api",
+                    route, authentication(null)).block())
+                    .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+                        assertThat(e.code()).isEqualTo("dependency.entities");
+                        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+                    });
+            assertThat(evaluations).as("no decision was made").hasValue(0);
+        } finally {
+            redis.close();
+        }
+    }
 }

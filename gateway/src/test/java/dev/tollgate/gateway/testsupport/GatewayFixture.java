@@ -280,6 +280,29 @@ public final class GatewayFixture {
                     action: [GET]
                     resource: "/api/initech/**"
                 """);
+        // initech keeps its entity directory in the entity store (issue 13: directories too large for files).
+        Files.writeString(path("policies/initech/entities.yaml"), """
+                tenant: initech
+                directory: store
+                schema:
+                  principal: { clearance: int }
+                  resource: { level: int, owner: string }
+                  groups: [writers]
+                """);
+        Files.writeString(path("policies/initech/docs.yaml"), """
+                tenant: initech
+                rules:
+                  - id: writers-write
+                    effect: permit
+                    principal: { in-group: [writers] }
+                    action: [PUT]
+                    resource: "/api/initech/docs/**"
+                  - id: above-clearance
+                    effect: forbid
+                    action: [GET]
+                    resource: "/api/initech/docs/**"
+                    when: resource.attrs.level > principal.attrs.clearance
+                """);
         Files.writeString(path("policies/tollgate-admin/admin.yaml"), """
                 tenant: tollgate-admin
                 rules:
@@ -287,7 +310,8 @@ public final class GatewayFixture {
                     effect: permit
                     principal: { exact: "spiffe://ops.test/ns/ops/sa/operator" }
                     action: [revocations.list, revocations.create, revocations.delete, revocations.reseed, tenants.suspend,
-                             tenants.resume, tenants.offboard, policies.reload, authzen.evaluate, policies.explain]
+                             tenants.resume, tenants.offboard, policies.reload, authzen.evaluate, policies.explain,
+                             entities.write, entities.read, entities.delete]
                     resource: "/**"
                   - id: todo-backend-asks
                     effect: permit

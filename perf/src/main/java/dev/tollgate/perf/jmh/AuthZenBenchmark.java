@@ -61,11 +61,11 @@ public class AuthZenBenchmark {
 
     @Benchmark
     public String oneEvaluation() {
-        return authzen.evaluation(single, PEP);
+        return authzen.evaluation(single, PEP).block();
     }
 
     @Benchmark
     public String batchOf100() {
-        return authzen.evaluations(batch, PEP);
+        return authzen.evaluations(batch, PEP).block();
     }
 }

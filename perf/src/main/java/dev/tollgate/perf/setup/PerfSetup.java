@@ -75,7 +75,7 @@ public final class PerfSetup {
 
         Path policies = Files.createDirectories(dir.resolve("policies/perf"));
         Files.writeString(policies.resolve("tenant.yaml"),
-                "tenant: perf\ntrust-domains: [perf.test]\nresources: [/api/perf/, /mcp/perf]\n");
+                "tenant: perf\ntrust-domains: [perf.test]\nresources: [/api/perf/, /mcp/perf, /access/]\n");
         Files.writeString(policies.resolve("rules.yaml"), """
                 tenant: perf
                 rules:
@@ -104,7 +104,12 @@ public final class PerfSetup {
                     action: [tools/call]
                     resource: /mcp/perf/tools/get_forecast
                     when: "has(mcp.arguments.city) && mcp.arguments.city != 'Atlantis'"
-                """.formatted(WORKLOAD, WORKLOAD, WORKLOAD));
+                  - id: load-client-asks
+                    effect: permit
+                    principal: { exact: "%s" }
+                    action: [authzen.evaluate]
+                    resource: /access/**
+                """.formatted(WORKLOAD, WORKLOAD, WORKLOAD, WORKLOAD));
         writeConfig(dir, "plain", "want", upstream, gatewayPort, null, "");
         writeConfig(dir, "bearer", "want", upstream, gatewayPort, "jwt", "");
         writeConfig(dir, "mtls-jwt", "need", upstream, gatewayPort, "mtls+jwt", "");
@@ -117,6 +122,17 @@ public final class PerfSetup {
                                 - name: Tollgate
                                   args: { tenant: perf, requires: jwt, mcp: { server: perf } }
                   """.formatted(upstream));
+        // The AuthZEN PDP (issue 13): the admin listener on the gateway port + 2, the load client as the bound PEP.
+        writeConfig(dir, "authzen", "want", upstream, gatewayPort, "jwt", """
+                  admin:
+                    enabled: true
+                    port: %d
+                    tenant: perf
+                    authzen:
+                      peps:
+                        - id: "%s"
+                          tenants: [perf]
+                """.formatted(gatewayPort + 2, WORKLOAD));
         writeDPoP(dir, key);
         String dpop = """
                   dpop:
@@ -237,9 +253,7 @@ public final class PerfSetup {
                     watch: false
                   decision-log:
                     path: %s
-                  admin:
-                    enabled: false
-                %s
+                %s%s
                 spring:
                   cloud:
                     gateway:
@@ -248,6 +262,8 @@ public final class PerfSetup {
                           routes:
                 %s""".formatted(port, dir.resolve("server.pem"), dir.resolve("server-key.pem"), clientAuth,
                 dir.resolve("perf-bundle.pem"), DemoTokens.ISSUER, dir.resolve("jwks.json"), DemoTokens.AUDIENCE,
-                dir.resolve("policies"), dir.resolve("decisions-" + mode + ".jsonl"), extra, route));
+                dir.resolve("policies"), dir.resolve("decisions-" + mode + ".jsonl"),
+                extra.contains("\n  admin:") || extra.startsWith("  admin:") ? "" : "  admin:\n    enabled: false\n",
+                extra, route));
     }
 }
