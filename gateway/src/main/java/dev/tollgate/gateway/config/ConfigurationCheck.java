@@ -91,6 +91,13 @@ public final class ConfigurationCheck {
                     if (key.equals("tenant")) {
                         tenant = arg.getValue();
                     }
+                    java.net.URI uri = routes.get(r).getUri();
+                    if (key.equals("upstream.spiffe-id") && (uri == null || !"https".equals(uri.getScheme()))) {
+                        String full = at + ".args." + key;
+                        problems.add(new ConfigurationProblem(full, origin(environment, full), "route '"
+                                + routes.get(r).getId() + "' pins its upstream's SPIFFE ID, so its uri must be https"
+                                + " (it is " + uri + ")"));
+                    }
                     // Filter args arrive flattened ("mcp.authorization-servers.0"): list indexes back in brackets.
                     String indexed = key.replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");
                     ConfigurationPropertyName name = ConfigurationPropertyName.isValid(indexed)

@@ -91,7 +91,7 @@ public final class ConfigurationValidator {
         try {
             properties = Binder.get(env).bind("tollgate", Bindable.of(TollgateProperties.class))
                     .orElseGet(() -> new TollgateProperties(null, null, null, null, null, null, null, null, null, null,
-                            null, null, null, null, null));
+                            null, null, null, null, null, null));
         } catch (BindException e) {
             problems.add(new ConfigurationProblem(e.getName().toString(), e.getProperty() == null ? null
                     : String.valueOf(e.getProperty().getOrigin()), root(e).getMessage()));

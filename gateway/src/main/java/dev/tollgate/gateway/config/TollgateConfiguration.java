@@ -211,7 +211,8 @@ public class TollgateConfiguration {
     RedisAccess redisAccess(TollgateProperties properties, LoopResources eventLoops) {
         TollgateProperties.Redis redis = properties.redis();
         return redis.uri() == null || redis.uri().isBlank() ? null
-                : new RedisAccess(redis.uri(), redis.commandTimeout(), redis.reconnectMaxDelay(), eventLoops);
+                : new RedisAccess(redis.uri(), redis.commandTimeout(), redis.reconnectMaxDelay(), eventLoops,
+                        redis.tlsFiles());
     }
 
     @Bean(destroyMethod = "close")
@@ -294,10 +295,38 @@ public class TollgateConfiguration {
                                                               dev.tollgate.gateway.mcp.ProtectedResourceMetadata
                                                                       resourceMetadata,
                                                               dev.tollgate.gateway.txn.TransactionTokens txn,
-                                                              dev.tollgate.gateway.ops.DecisionSpans spans) {
+                                                              dev.tollgate.gateway.ops.DecisionSpans spans,
+                                                              dev.tollgate.gateway.upstream.UpstreamTls upstreamTls) {
         return new TollgateGatewayFilterFactory(
                 new TollgateFilter.Collaborators(authenticator, authorization, decisionLog, clock, metrics, nonces,
-                        txn, spans), resourceMetadata, dpop.algorithms());
+                        txn, spans), resourceMetadata, dpop.algorithms(), upstreamTls);
+    }
+
+    /** The TLS clients of routes that pin their upstream's SPIFFE ID, presenting the gateway's own SVID. */
+    @Bean
+    dev.tollgate.gateway.upstream.UpstreamTls upstreamTls(TollgateProperties properties,
+                                                          Supplier<TrustDomains> trustDomains) {
+        var settings = properties.upstreamTls();
+        dev.tollgate.gateway.upstream.UpstreamIdentity identity = null;
+        if (settings.certificate() != null) {
+            identity = new dev.tollgate.gateway.upstream.UpstreamIdentity(settings.certificate(),
+                    settings.privateKey());
+            long every = settings.reloadInterval().toMillis();
+            reactor.core.scheduler.Schedulers.boundedElastic().schedulePeriodically(identity::reload, every, every,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return new dev.tollgate.gateway.upstream.UpstreamTls(identity, trustDomains);
+    }
+
+    /** SCG's routing filter with the pinned-upstream TLS clients; it routes first, SCG's own then stands aside. */
+    @Bean
+    dev.tollgate.gateway.upstream.UpstreamRoutingFilter upstreamRoutingFilter(
+            reactor.netty.http.client.HttpClient httpClient,
+            ObjectProvider<List<org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter>> headersFilters,
+            org.springframework.cloud.gateway.config.HttpClientProperties httpClientProperties,
+            dev.tollgate.gateway.upstream.UpstreamTls upstreamTls) {
+        return new dev.tollgate.gateway.upstream.UpstreamRoutingFilter(httpClient, headersFilters,
+                httpClientProperties, upstreamTls);
     }
 
     /** Spans per decision phase; inert unless {@code management.tracing.enabled} made a tracer. */

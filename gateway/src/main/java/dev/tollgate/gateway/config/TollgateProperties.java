@@ -22,7 +22,8 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                  DecisionLogSettings decisionLog, Limits limits, Redis redis,
                                  DecisionCacheSettings decisionCache, RevocationSettings revocation,
                                  Dependencies dependencies, Admin admin, Dpop dpop, Crypto crypto,
-                                 TransactionTokenSettings transactionTokens, EntitySettings entities) {
+                                 TransactionTokenSettings transactionTokens, EntitySettings entities,
+                                 UpstreamTlsSettings upstreamTls) {
 
     public TollgateProperties {
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
@@ -31,7 +32,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         policies = policies == null ? new Policies(null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null, null, null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
-        redis = redis == null ? new Redis(null, null, null, null, null, null) : redis;
+        redis = redis == null ? new Redis(null, null, null, null, null, null, null) : redis;
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
         dependencies = dependencies == null ? new Dependencies(null, null) : dependencies;
@@ -41,6 +42,28 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         transactionTokens = transactionTokens == null ? new TransactionTokenSettings(null, null, null, null)
                 : transactionTokens;
         entities = entities == null ? new EntitySettings(null, null, null) : entities;
+        upstreamTls = upstreamTls == null ? new UpstreamTlsSettings(null, null, null) : upstreamTls;
+    }
+
+    /**
+     * The gateway's own X.509-SVID, presented to upstreams of routes that pin their SPIFFE ID
+     * ({@code upstream: {spiffe-id: ...}}).
+     *
+     * @param certificate    PEM certificate chain (the SVID first)
+     * @param privateKey     PEM (PKCS#8) private key
+     * @param reloadInterval how often the files are re-read (default 10s); a rotated SVID is presented on the next new
+     *                       connection
+     */
+    public record UpstreamTlsSettings(Path certificate, Path privateKey, Duration reloadInterval) {
+        public UpstreamTlsSettings {
+            reloadInterval = reloadInterval == null ? Duration.ofSeconds(10) : reloadInterval;
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException("tollgate.upstream-tls needs both certificate and private-key");
+            }
+            if (reloadInterval.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("tollgate.upstream-tls.reload-interval must be at least 100ms");
+            }
+        }
     }
 
     /**
@@ -248,9 +271,12 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *                       with 1, a failover cannot forget a proof and accept it again
      * @param replicaAckTimeout how long to wait for those acknowledgements (default 100ms); fewer in time is a
      *                       dependency failure, answered by the route's failure mode
+     * @param tls            for {@code rediss://}: {@code ca-file} (PEM CA bundle of Redis's certificate; default the
+     *                       JVM's trust store), {@code certificate} and {@code private-key} (a client certificate, for
+     *                       {@code tls-auth-clients yes})
      */
     public record Redis(String uri, String keyPrefix, Duration commandTimeout, Duration reconnectMaxDelay,
-                        Integer replicaAcks, Duration replicaAckTimeout) {
+                        Integer replicaAcks, Duration replicaAckTimeout, RedisTls tls) {
         public Redis {
             replicaAcks = replicaAcks == null ? 0 : replicaAcks;
             if (replicaAcks < 0) {
@@ -261,6 +287,16 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
             commandTimeout = commandTimeout == null ? Duration.ofSeconds(1) : commandTimeout;
             reconnectMaxDelay = reconnectMaxDelay == null ? RedisAccess.DEFAULT_RECONNECT_MAX_DELAY : reconnectMaxDelay;
         }
+
+        /** The TLS files, or {@code null} when none are set. */
+        public dev.tollgate.gateway.redis.RedisTlsFiles tlsFiles() {
+            return tls == null || (tls.caFile() == null && tls.certificate() == null) ? null
+                    : new dev.tollgate.gateway.redis.RedisTlsFiles(tls.caFile(), tls.certificate(), tls.privateKey());
+        }
+    }
+
+    /** TLS to Redis: see {@link Redis}. */
+    public record RedisTls(Path caFile, Path certificate, Path privateKey) {
     }
 
     /**

@@ -34,6 +34,11 @@ public final class UpstreamFailures {
                 return RequestRejectedException.upstream(RejectionKind.UPSTREAM_FAILED, "upstream.unreachable",
                         "the upstream service could not be reached");
             }
+            if (e instanceof javax.net.ssl.SSLException) {
+                // A pinned upstream that did not prove its SPIFFE ID (or refused ours): never "the upstream broke".
+                return RequestRejectedException.upstream(RejectionKind.UPSTREAM_FAILED, "upstream.tls",
+                        "the upstream service's identity could not be verified over TLS");
+            }
             if (e instanceof IOException) {
                 return RequestRejectedException.upstream(RejectionKind.UPSTREAM_FAILED, "upstream.failed",
                         "the upstream service closed the connection without a complete response");

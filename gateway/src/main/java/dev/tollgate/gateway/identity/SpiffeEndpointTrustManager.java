@@ -6,16 +6,16 @@ import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 
 /**
- * A TLS client's trust manager for one SPIFFE-authenticated server: the server's chain must be a valid X.509-SVID
+ * A TLS client's trust manager for one SPIFFE-authenticated server (a bundle endpoint, an upstream): the server's chain must be a valid X.509-SVID
  * ({@link TrustDomains#verify}) of exactly the expected SPIFFE ID. Reads the trust domains on every handshake, so a
  * bundle fetched from the endpoint authenticates the endpoint from then on.
  */
-final class SpiffeEndpointTrustManager extends SvidTrustManager {
+public final class SpiffeEndpointTrustManager extends SvidTrustManager {
 
     private final SpiffeId expected;
     private final Supplier<TrustDomains> trustDomains;
 
-    SpiffeEndpointTrustManager(SpiffeId expected, Supplier<TrustDomains> trustDomains) {
+    public SpiffeEndpointTrustManager(SpiffeId expected, Supplier<TrustDomains> trustDomains) {
         this.expected = expected;
         this.trustDomains = trustDomains;
     }
@@ -29,7 +29,7 @@ final class SpiffeEndpointTrustManager extends SvidTrustManager {
             throw e.asCertificateException();
         }
         if (!expected.equals(presented)) {
-            throw new CertificateException("bundle endpoint presented " + presented + ", expected " + expected);
+            throw new CertificateException("the server presented " + presented + ", expected " + expected);
         }
     }
 }

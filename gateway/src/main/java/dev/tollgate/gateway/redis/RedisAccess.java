@@ -79,6 +79,16 @@ public final class RedisAccess implements AutoCloseable {
      *                   a request completes on the request's thread), or {@code null} for Lettuce's own threads
      */
     public RedisAccess(String uri, Duration commandTimeout, Duration reconnectMaxDelay, LoopResources eventLoops) {
+        this(uri, commandTimeout, reconnectMaxDelay, eventLoops, null);
+    }
+
+    /**
+     * @param tls for {@code rediss://}: the CA that issued Redis's certificate (instead of the JVM's trust store), and
+     *            the client certificate for a Redis that requires one ({@code tls-auth-clients yes}); {@code null}: the
+     *            JVM's trust store, no client certificate
+     */
+    public RedisAccess(String uri, Duration commandTimeout, Duration reconnectMaxDelay, LoopResources eventLoops,
+                       RedisTlsFiles tls) {
         this.clusterNodes = clusterNodes(uri);
         this.uri = clusterNodes == null ? RedisURI.create(uri) : clusterNodes.get(0);
         ClientResources.Builder builder = ClientResources.builder()
@@ -97,6 +107,7 @@ public final class RedisAccess implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                     .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                    .sslOptions(sslOptions(tls))
                     .build());
             this.client = standalone;
         } else {
@@ -106,6 +117,7 @@ public final class RedisAccess implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                     .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                    .sslOptions(sslOptions(tls))
                     // A failover moves slots: learn it from MOVED/ASK and lost connections at once, and every 10 s.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(10))
@@ -115,6 +127,18 @@ public final class RedisAccess implements AutoCloseable {
                     .build());
             this.client = cluster;
         }
+    }
+
+    private static io.lettuce.core.SslOptions sslOptions(RedisTlsFiles tls) {
+        io.lettuce.core.SslOptions.Builder b = io.lettuce.core.SslOptions.builder().jdkSslProvider();
+        // Read here, once: Lettuce makes a TLS context per connection, on an event loop, where no file may be read.
+        if (tls != null && tls.ca() != null) {
+            b.trustManager(dev.tollgate.gateway.crypto.PemFiles.trust(tls.ca()));
+        }
+        if (tls != null && tls.certificate() != null) {
+            b.keyManager(dev.tollgate.gateway.crypto.PemFiles.keys(tls.certificate(), tls.privateKey()));
+        }
+        return b.build();
     }
 
     /**

@@ -32,6 +32,7 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
     private final TollgateFilter.Collaborators collaborators;
     private final dev.tollgate.gateway.mcp.ProtectedResourceMetadata metadata;
     private final List<String> dpopAlgorithms;
+    private final dev.tollgate.gateway.upstream.UpstreamTls upstreamTls;
 
     public TollgateGatewayFilterFactory(TollgateFilter.Collaborators collaborators) {
         this(collaborators, new dev.tollgate.gateway.mcp.ProtectedResourceMetadata(), List.of());
@@ -41,7 +42,17 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
     public TollgateGatewayFilterFactory(TollgateFilter.Collaborators collaborators,
                                         dev.tollgate.gateway.mcp.ProtectedResourceMetadata metadata,
                                         List<String> dpopAlgorithms) {
+        this(collaborators, metadata, dpopAlgorithms, new dev.tollgate.gateway.upstream.UpstreamTls(null,
+                () -> null));
+    }
+
+    /** {@code upstreamTls}: the TLS clients of routes that pin their upstream's SPIFFE ID. */
+    public TollgateGatewayFilterFactory(TollgateFilter.Collaborators collaborators,
+                                        dev.tollgate.gateway.mcp.ProtectedResourceMetadata metadata,
+                                        List<String> dpopAlgorithms,
+                                        dev.tollgate.gateway.upstream.UpstreamTls upstreamTls) {
         super(Config.class);
+        this.upstreamTls = upstreamTls;
         this.collaborators = collaborators;
         this.metadata = metadata;
         this.dpopAlgorithms = List.copyOf(dpopAlgorithms);
@@ -65,7 +76,16 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
                     route.dpop().accepted() ? dpopAlgorithms : List.of(),
                     route.dpop() == dev.tollgate.gateway.dpop.DPoPMode.REQUIRED, route.requires().certBound()));
         }
-        TollgateFilter filter = new TollgateFilter(route, collaborators);
+        GatewayFilter filter = new TollgateFilter(route, collaborators);
+        if (config.getUpstream() != null) {
+            // The upstream must prove this SPIFFE ID over mutual TLS (UpstreamRoutingFilter reads the attribute).
+            dev.tollgate.policy.SpiffeId peer = upstreamTls.pin(config.getUpstream().getSpiffeId());
+            GatewayFilter gate = filter;
+            filter = (exchange, chain) -> {
+                exchange.getAttributes().put(dev.tollgate.gateway.upstream.UpstreamTls.PEER, peer);
+                return gate.filter(exchange, chain);
+            };
+        }
         if (route.mcp() != null) {
             // An MCP route may filter the server's list answers: like SCG's ModifyResponseBody, its response decorator
             // must be in place before NettyWriteResponseFilter (order -1) writes the upstream's answer.
@@ -87,6 +107,15 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
         private boolean dpopNonce;
         private Mcp mcp;
         private boolean transactionToken;
+        private Upstream upstream;
+
+        public Upstream getUpstream() {
+            return upstream;
+        }
+
+        public void setUpstream(Upstream upstream) {
+            this.upstream = upstream;
+        }
 
         public boolean isTransactionToken() {
             return transactionToken;
@@ -182,6 +211,20 @@ public class TollgateGatewayFilterFactory extends AbstractGatewayFilterFactory<T
                 default -> throw new IllegalArgumentException("Tollgate filter: failure-mode must be fail-closed or"
                         + " degrade, not '" + failureMode + "'");
             };
+        }
+    }
+
+    /** The route's upstream, authenticated over mutual TLS; see gateway/CONFIGURATION.md. */
+    public static class Upstream {
+        private String spiffeId;
+
+        /** The SPIFFE ID the upstream's X.509-SVID must carry (the route's uri must be https). */
+        public String getSpiffeId() {
+            return spiffeId;
+        }
+
+        public void setSpiffeId(String spiffeId) {
+            this.spiffeId = spiffeId;
         }
     }
 

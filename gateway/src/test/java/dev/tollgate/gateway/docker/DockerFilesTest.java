@@ -30,12 +30,23 @@ class DockerFilesTest {
             assertThat(ROOT.resolve(copy.group(1))).as("COPY source " + copy.group(1)).exists();
         }
         assertThat(copies).isGreaterThan(3);
-        Matcher jar = Pattern.compile("COPY --from=build /src/(\\S+\\.jar)").matcher(dockerfile);
+        // Spring Boot's layered jar (issue 14, item 7): extracted in the build stage, each layer its own image layer,
+        // the slow-moving ones first; the launcher runs the exploded application.
+        Matcher jar = Pattern.compile("-Djarmode=tools -jar (\\S+\\.jar) extract --layers --launcher").matcher(dockerfile);
         assertThat(jar.find()).isTrue();
+        Matcher layer = Pattern.compile("(?m)^COPY --from=build /src/layers/([a-z-]+)/ \\./$").matcher(dockerfile);
+        List<String> layers = new java.util.ArrayList<>();
+        while (layer.find()) {
+            layers.add(layer.group(1));
+        }
+        assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+        assertThat(dockerfile).contains("\"org.springframework.boot.loader.launch.JarLauncher\"]");
         String pom = Files.readString(ROOT.resolve("gateway/pom.xml"));
         String finalName = pom.replaceAll("(?s).*<finalName>([^<]+)</finalName>.*", "$1");
         String classifier = pom.replaceAll("(?s).*<classifier>([^<]+)</classifier>.*", "$1");
         assertThat(jar.group(1)).isEqualTo("gateway/target/" + finalName + "-" + classifier + ".jar");
+        assertThat(pom).as("the layers are Spring Boot's defaults, which the Dockerfile copies")
+                .doesNotContain("<layers>");
         assertThat(dockerfile).containsPattern("(?m)^FROM .* AS build$").containsPattern("(?m)^USER 10001");
         assertThat(dockerfile).contains("EXPOSE 8443");
         Matcher config = Pattern.compile("TOLLGATE_CONFIG_DIR=(\\S+)").matcher(dockerfile);
@@ -63,6 +74,73 @@ class DockerFilesTest {
                 "gateway/src/main/java/dev/tollgate/gateway/config/TollgateProperties.java"));
         assertThat(env.get("TOLLGATE_REDIS_URI")).isEqualTo("redis://redis:6379");
         assertThat(properties).contains("public record Redis(String uri").contains("public record Admin(Boolean enabled, String address");
+    }
+
+    /**
+     * Issue 14, item 7: the non-demo compose file runs the operator's configuration, certificates and policies from
+     * read-only mounts, with a persistent Redis; every file its configuration names is on a mount, the configuration
+     * passes the gateway's own checks and schema, and the policies load as the mounts lay them out.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theProductionComposeRunsYourConfigurationFromReadOnlyMounts(@org.junit.jupiter.api.io.TempDir Path root)
+            throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/compose.production.yaml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        Map<String, Object> tollgate = (Map<String, Object>) services.get("tollgate");
+        Map<String, Object> redis = (Map<String, Object>) services.get("redis");
+        assertThat(tollgate).doesNotContainKey("command").containsEntry("read_only", true);
+        assertThat((List<String>) tollgate.get("cap_drop")).containsExactly("ALL");
+        assertThat((List<String>) tollgate.get("ports")).allMatch(p -> p.startsWith("127.0.0.1:"))
+                .anyMatch(p -> p.endsWith(":9444"));
+        assertThat(((Map<String, Map<String, Object>>) tollgate.get("depends_on")).get("redis"))
+                .containsEntry("condition", "service_healthy");
+        assertThat(String.join(" ", (List<String>) redis.get("command"))).contains("--appendonly yes");
+        assertThat(redis).containsKey("healthcheck");
+
+        Map<String, Path> mounts = new java.util.LinkedHashMap<>();
+        for (String volume : (List<String>) tollgate.get("volumes")) {
+            // A source may be ${VARIABLE:-default}: the default is what a clone runs with.
+            String[] parts = volume.replaceAll("\\$\\{[A-Z_]+:-([^}]+)}", "$1").split(":");
+            assertThat(parts).as(volume).hasSize(3);
+            assertThat(parts[2]).as("read-only: " + volume).isEqualTo("ro");
+            mounts.put(parts[1], ROOT.resolve("docker").resolve(parts[0]).normalize());
+        }
+        Path config = mounts.get("/opt/tollgate/config/tollgate.yml");
+        assertThat(config).exists();
+        String text = Files.readString(config);
+        Matcher file = Pattern.compile("(?m):\\s+(/[\\w./-]+)\\s*$").matcher(text);
+        int named = 0;
+        while (file.find()) {
+            named++;
+            String path = file.group(1);
+            assertThat(mounts.keySet()).as("%s is on a mount (or holds mounts)", path).anyMatch(m -> path.equals(m)
+                    || path.startsWith(m + "/") || m.startsWith(path + "/"));
+        }
+        assertThat(named).isGreaterThan(4);
+
+        org.springframework.core.env.StandardEnvironment env = new org.springframework.core.env.StandardEnvironment();
+        new org.springframework.boot.env.YamlPropertySourceLoader().load(config.toString(),
+                new org.springframework.core.io.FileSystemResource(config)).forEach(env.getPropertySources()::addFirst);
+        assertThat(dev.tollgate.gateway.config.ConfigurationCheck.problems(env)).isEmpty();
+
+        // The policies as the container sees them: each policy mount copied to its place.
+        Path policies = root.resolve("policies");
+        for (Map.Entry<String, Path> m : mounts.entrySet()) {
+            if (m.getKey().startsWith("/opt/tollgate/policies/")) {
+                assertThat(m.getValue()).isDirectory();
+                Path target = policies.resolve(m.getKey().substring("/opt/tollgate/policies/".length()));
+                Files.createDirectories(target);
+                try (var files = Files.list(m.getValue())) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, target.resolve(f.getFileName()));
+                    }
+                }
+            }
+        }
+        assertThat(dev.tollgate.policy.PolicyEngine.load(policies, java.time.Clock.systemUTC()).tenants())
+                .containsExactlyInAnyOrder("acme", "tollgate-admin");
+        assertThat(text).contains("directory: /opt/tollgate/policies");
     }
 
     @Test

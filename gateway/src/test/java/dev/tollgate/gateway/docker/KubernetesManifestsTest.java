@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.Yaml;
  * what kustomize reads exists; probes hit the management port's health groups; the pod runs non-root on a read-only
  * root filesystem with every capability dropped; every file the configuration names is on a mounted volume; the
  * selectors of Service, PodDisruptionBudget and NetworkPolicy match the pods; the in-cluster configuration passes the
- * gateway's own key check and JSON Schema; the example policies load.
+ * gateway's own key check and JSON Schema; the example policies load; every manifest reads strictly into Kubernetes'
+ * own API types (fabric8's model), and every misspelt field of every manifest is refused.
  */
 @SuppressWarnings("unchecked")
 class KubernetesManifestsTest {
@@ -181,6 +182,119 @@ class KubernetesManifestsTest {
         assertThat(PolicyEngine.load(mounted, Clock.systemUTC()).tenants()).containsExactly("acme");
         try (Stream<Path> files = Files.list(mounted)) {
             assertThat(files).hasSize(1);
+        }
+    }
+
+    /** The Kubernetes API type of each manifest kind we ship (apiVersion/kind as the cluster reads them). */
+    private static final Map<String, Class<?>> TYPES = Map.of(
+            "apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class,
+            "v1/Service", io.fabric8.kubernetes.api.model.Service.class,
+            "policy/v1/PodDisruptionBudget", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+            "autoscaling/v2/HorizontalPodAutoscaler",
+            io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class,
+            "networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+
+    /**
+     * Kubernetes' own API types (fabric8's model, generated from the OpenAPI spec), read strictly: an unknown field at
+     * any depth or a value of the wrong type fails, as {@code kubectl apply --validate=strict} would refuse it. The
+     * model's catch-all for unknown fields is switched off, so nothing is silently kept aside.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = com.fasterxml.jackson.databind.json
+            .JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .annotationIntrospector(new com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector() {
+                @Override
+                public Boolean hasAnySetter(com.fasterxml.jackson.databind.introspect.Annotated a) {
+                    return false;
+                }
+            }).build();
+
+    private static List<Path> manifests() throws IOException {
+        try (Stream<Path> files = Files.walk(K8S)) {
+            return files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/policies/")
+                    && !f.getFileName().toString().equals("kustomization.yaml")).sorted().toList();
+        }
+    }
+
+    private static Class<?> type(Map<String, Object> manifest) {
+        Class<?> type = TYPES.get(manifest.get("apiVersion") + "/" + manifest.get("kind"));
+        assertThat(type).as("a known apiVersion/kind: %s/%s", manifest.get("apiVersion"), manifest.get("kind"))
+                .isNotNull();
+        return type;
+    }
+
+    @Test
+    void everyManifestIsValidAsKubernetesApiTypes() throws IOException {
+        List<Path> files = manifests();
+        assertThat(files).hasSizeGreaterThanOrEqualTo(6);
+        for (Path file : files) {
+            Map<String, Object> manifest = yaml(file);
+            org.assertj.core.api.Assertions.assertThatCode(() -> STRICT.convertValue(manifest, type(manifest)))
+                    .as(file.toString()).doesNotThrowAnyException();
+        }
+    }
+
+    /** Maps whose keys are the user's own (labels, data...): a "misspelling" there is just another key. */
+    private static final java.util.Set<String> FREE_FORM = java.util.Set.of("labels", "annotations", "matchLabels",
+            "data", "stringData", "nodeSelector", "requests", "limits");
+
+    /**
+     * The check is worth something only if it refuses mistakes: every field name of every manifest, misspelt by
+     * dropping or doubling a letter, is refused (generated variants; free-form maps aside).
+     */
+    @Test
+    void everyMisspeltFieldOfEveryManifestIsRefused() throws IOException {
+        java.util.Random random = new java.util.Random(14);
+        int refused = 0;
+        for (Path file : manifests()) {
+            Map<String, Object> manifest = yaml(file);
+            Class<?> type = type(manifest);
+            List<List<Object>> paths = new ArrayList<>();
+            fieldPaths(manifest, new ArrayList<>(), paths, "Service".equals(manifest.get("kind")));
+            for (List<Object> path : paths) {
+                String key = (String) path.get(path.size() - 1);
+                int at = random.nextInt(key.length());
+                String wrong = random.nextBoolean() && key.length() > 1
+                        ? key.substring(0, at) + key.substring(at + 1)
+                        : key.substring(0, at) + key.charAt(at) + key.substring(at);
+                Map<String, Object> copy = yaml(file);
+                Object cursor = copy;
+                for (Object step : path.subList(0, path.size() - 1)) {
+                    cursor = step instanceof Integer i ? ((List<Object>) cursor).get(i)
+                            : ((Map<String, Object>) cursor).get(step);
+                }
+                Map<String, Object> parent = (Map<String, Object>) cursor;
+                parent.put(wrong, parent.remove(key));
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> STRICT.convertValue(copy, type)))
+                        .as("%s: %s misspelt as %s", file.getFileName(), path, wrong)
+                        .isInstanceOf(IllegalArgumentException.class);
+                refused++;
+            }
+        }
+        assertThat(refused).isGreaterThan(100);
+    }
+
+    /** Paths (map keys and list indexes) to every field name that is the schema's, not the user's. */
+    private static void fieldPaths(Object node, List<Object> at, List<List<Object>> out, boolean service) {
+        if (node instanceof Map<?, ?> m) {
+            Object parentKey = at.isEmpty() ? null : at.get(at.size() - 1);
+            boolean free = parentKey instanceof String k && (FREE_FORM.contains(k)
+                    || service && k.equals("selector") && at.size() == 2);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                List<Object> next = new ArrayList<>(at);
+                next.add(e.getKey());
+                if (!free) {
+                    out.add(next);
+                }
+                fieldPaths(e.getValue(), next, out, service);
+            }
+        } else if (node instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                List<Object> next = new ArrayList<>(at);
+                next.add(i);
+                fieldPaths(l.get(i), next, out, service);
+            }
         }
     }
 }

@@ -209,6 +209,24 @@ public abstract class AbstractGatewayTest {
         r.add(routes + "[13].filters[0].args.tenant", () -> "acme");
         r.add(routes + "[13].filters[0].args.requires", () -> "mtls");
         r.add(routes + "[13].filters[0].args.mcp.server", () -> "weather-json");
+        // Mutual TLS to upstreams (issue 16, item 4): the gateway's own SVID, the upstream's SPIFFE ID pinned.
+        r.add("tollgate.upstream-tls.certificate", () -> f.path("upstream-svid.pem").toString());
+        r.add("tollgate.upstream-tls.private-key", () -> f.path("upstream-svid-key.pem").toString());
+        r.add("tollgate.upstream-tls.reload-interval", () -> "200ms");
+        r.add(routes + "[14].id", () -> "acme-backend-mtls");
+        r.add(routes + "[14].uri", () -> "https://localhost:" + f.backend.port());
+        r.add(routes + "[14].predicates[0]", () -> "Path=/upstream/acme/backend/**");
+        r.add(routes + "[14].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[14].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[14].filters[0].args.requires", () -> "mtls");
+        r.add(routes + "[14].filters[0].args.upstream.spiffe-id", () -> GatewayFixture.BACKEND);
+        r.add(routes + "[15].id", () -> "acme-impostor-mtls");
+        r.add(routes + "[15].uri", () -> "https://localhost:" + f.impostor.port());
+        r.add(routes + "[15].predicates[0]", () -> "Path=/upstream/acme/impostor/**");
+        r.add(routes + "[15].filters[0].name", () -> "Tollgate");
+        r.add(routes + "[15].filters[0].args.tenant", () -> "acme");
+        r.add(routes + "[15].filters[0].args.requires", () -> "mtls");
+        r.add(routes + "[15].filters[0].args.upstream.spiffe-id", () -> GatewayFixture.BACKEND);
     }
 
     public static final String KUBERNETES_ISSUER = "https://kubernetes.default.svc.test";
@@ -224,7 +242,7 @@ public abstract class AbstractGatewayTest {
     public static final String DPOP_ORIGIN = "https://api.tollgate.test";
 
     /** The next free route index after the shared routes. */
-    protected static final int FIRST_OWN_ROUTE = 14;
+    protected static final int FIRST_OWN_ROUTE = 16;
 
     @BeforeEach
     void attachRecorder() {

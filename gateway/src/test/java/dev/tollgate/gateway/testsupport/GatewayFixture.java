@@ -73,6 +73,14 @@ public final class GatewayFixture {
     public final Certificates.Issued planner;
     public final Certificates.Issued analyst;
     public final Certificates.Issued todoBackend;
+    /** The gateway's own X.509-SVID for upstream mTLS (issue 16, item 4), in {@code upstream-svid*.pem}. */
+    public static final String GATEWAY_SVID = "spiffe://ops.test/ns/edge/sa/tollgate";
+    public static final String BACKEND = "spiffe://acme.test/ns/shop/sa/orders-backend";
+    public final Certificates.Issued opsCaForUpstreams;
+    /** A TLS upstream that requires a client certificate of ops.test and answers with the one it saw. */
+    public final DisposableServer backend;
+    /** The same, presenting another SPIFFE ID than {@link #BACKEND}. */
+    public final DisposableServer impostor;
     /** MCP servers (the official Java SDK) behind the MCP routes. */
     public final McpServers mcp;
     public final ECKey issuerKey;
@@ -126,6 +134,11 @@ public final class GatewayFixture {
             planner = Certificates.issue(acmeCa, Certificates.svid(PLANNER));
             analyst = Certificates.issue(acmeCa, Certificates.svid(ANALYST));
             todoBackend = Certificates.issue(opsCa, Certificates.svid(TODO_BACKEND));
+            opsCaForUpstreams = opsCa;
+            writeGatewaySvid();
+            backend = tlsUpstream(Certificates.issue(acmeCa, Certificates.svid(BACKEND)), opsCa);
+            impostor = tlsUpstream(Certificates.issue(acmeCa, Certificates.svid(
+                    "spiffe://acme.test/ns/shop/sa/impostor")), opsCa);
             mcp = new McpServers();
             issuerKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
             unknownKey = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
@@ -145,6 +158,47 @@ public final class GatewayFixture {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Writes a new gateway SVID (a new key and serial) over {@code upstream-svid.pem} / {@code upstream-svid-key.pem},
+     * each file replaced atomically, as a SPIFFE helper would rotate it. Returns its serial number.
+     */
+    public java.math.BigInteger writeGatewaySvid() throws IOException {
+        Certificates.Issued svid = Certificates.issue(opsCa, Certificates.svid(GATEWAY_SVID));
+        svid.writePem(path("upstream-svid.pem.tmp"), path("upstream-svid-key.pem.tmp"));
+        Files.move(path("upstream-svid-key.pem.tmp"), path("upstream-svid-key.pem"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(path("upstream-svid.pem.tmp"), path("upstream-svid.pem"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return svid.certificate().getSerialNumber();
+    }
+
+    /**
+     * A TLS upstream on loopback presenting {@code svid}, requiring a client certificate issued by {@code clientCa}, and
+     * answering {@code <client SPIFFE ID> <client certificate serial>}; it closes each connection, so every request
+     * is a new handshake.
+     */
+    private static DisposableServer tlsUpstream(Certificates.Issued svid, Certificates.Issued clientCa)
+            throws Exception {
+        var tls = io.netty.handler.ssl.SslContextBuilder.forServer(svid.key(), svid.certificate())
+                .trustManager(clientCa.certificate()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE).build();
+        return reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .secure(spec -> spec.sslContext(tls))
+                .handle((req, res) -> {
+                    String seen;
+                    try {
+                        var ssl = ((reactor.netty.Connection) req).channel().pipeline()
+                                .get(io.netty.handler.ssl.SslHandler.class);
+                        var peer = (java.security.cert.X509Certificate) ssl.engine().getSession()
+                                .getPeerCertificates()[0];
+                        seen = dev.tollgate.gateway.identity.SvidIdentity.of(peer) + " " + peer.getSerialNumber();
+                    } catch (Exception e) {
+                        seen = "none";
+                    }
+                    return res.header("Connection", "close").sendString(reactor.core.publisher.Mono.just(seen));
+                })
+                .bindNow();
     }
 
     /** An https_spiffe bundle endpoint on loopback: presents {@code svid}, serves a bundle of {@code cas}. */
@@ -254,7 +308,7 @@ public final class GatewayFixture {
                 tenant: acme
                 trust-domains: [acme.test]
                 issuers: ["%s"]
-                resources: [/api/acme/, /token-only/acme/, /dpop/acme/, /mcp/]
+                resources: [/api/acme/, /token-only/acme/, /dpop/acme/, /mcp/, /upstream/acme/]
                 """.formatted(AbstractGatewayTest.PARTNER_APP_ISSUER));
         Files.writeString(path("policies/globex/tenant.yaml"), """
                 tenant: globex
@@ -332,6 +386,11 @@ public final class GatewayFixture {
                     principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
                     action: [GET]
                     resource: "/api/acme/orders/{id}"
+                  - id: checkout-reads-through-mtls-upstreams
+                    effect: permit
+                    principal: { exact: "spiffe://acme.test/ns/shop/sa/checkout" }
+                    action: [GET]
+                    resource: "/upstream/acme/**"
                   - id: no-deletes
                     effect: forbid
                     principal: { prefix: "spiffe://acme.test/" }

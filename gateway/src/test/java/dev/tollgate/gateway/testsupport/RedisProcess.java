@@ -41,12 +41,17 @@ public final class RedisProcess implements AutoCloseable {
 
     /** A server with more arguments, e.g. ACL users ({@code --user name on >password ~* &* +@all}). */
     public RedisProcess(String... extraArgs) {
-        this.extraArgs = java.util.List.of(extraArgs);
+        this(port -> extraArgs);
+    }
+
+    /** A server whose arguments depend on its port (a TLS-only server: {@code --port 0 --tls-port <port>}). */
+    public RedisProcess(java.util.function.IntFunction<String[]> extraArgs) {
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        this.extraArgs = java.util.List.of(extraArgs.apply(port));
     }
 
     public RedisProcess start() {
