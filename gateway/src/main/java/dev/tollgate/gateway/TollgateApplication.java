@@ -17,7 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Tollgate. {@code java -jar tollgate-gateway-exec.jar} runs the gateway with the operator's configuration
  * ({@code ./config/tollgate.yml}, or the folder named by {@code TOLLGATE_CONFIG_DIR}); with {@code demo} as the first
- * argument it runs the self-contained demo; with {@code validate} it checks a configuration and exits.
+ * argument it runs the self-contained demo; with {@code validate} it checks a configuration and exits; with
+ * {@code bundle} it makes, signs and verifies policy bundles.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -31,6 +32,10 @@ public class TollgateApplication {
         if (args.length > 0 && args[0].equals("schema")) {
             System.out.print(ConfigurationSchema.generate());
             return;
+        }
+        if (args.length > 0 && args[0].equals("bundle")) {
+            System.exit(dev.tollgate.gateway.bundle.BundleCommand.run(Arrays.copyOfRange(args, 1, args.length),
+                    System.out));
         }
         if (args.length > 0 && args[0].equals("validate")) {
             System.exit(ConfigurationValidator.run(Arrays.copyOfRange(args, 1, args.length), System.out));

@@ -32,7 +32,9 @@ public final class PolicyEngine implements Authorizer, AutoCloseable {
 
     private static final System.Logger log = System.getLogger(PolicyEngine.class.getName());
 
-    private final Path directory;
+    private volatile Path directory;
+    /** The directory active before the last {@link #activate}, for {@link #rollback}. */
+    private volatile Path previous;
     private volatile Map<String, TenantPolicy> tenants;
     private final List<Consumer<ReloadOutcome>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong reloadFailures = new AtomicLong();
@@ -85,6 +87,44 @@ public final class PolicyEngine implements Authorizer, AutoCloseable {
 
     public Set<String> tenants() {
         return tenants.keySet();
+    }
+
+    /** The directory the active revisions were loaded from. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Makes the policy in {@code candidate} (a directory laid out as the active one) the active policy, every tenant
+     * at once; the current directory is kept for {@link #rollback}. A candidate that does not load is refused whole
+     * ({@link PolicyLoadException}) and nothing changes. Reloads and the watcher follow the new directory.
+     */
+    public synchronized ReloadOutcome activate(Path candidate) {
+        Map<String, TenantPolicy> next = PolicyLoader.load(candidate);
+        previous = directory;
+        directory = candidate;
+        tenants = Map.copyOf(next);
+        rewatch();
+        ReloadOutcome outcome = new ReloadOutcome(revisions(), null);
+        log.log(System.Logger.Level.INFO, "policy " + candidate + " activated: " + outcome.revisions());
+        listeners.forEach(l -> l.accept(outcome));
+        return outcome;
+    }
+
+    /** Back to the directory active before the last {@link #activate} (which then becomes the rollback target). */
+    public synchronized ReloadOutcome rollback() {
+        if (previous == null) {
+            throw new IllegalStateException("nothing to roll back to: no revision was activated");
+        }
+        return activate(previous);
+    }
+
+    private void rewatch() {
+        if (watcher != null) {
+            close();
+            watcher = null;
+            watch();
+        }
     }
 
     /** Re-reads the directory and swaps atomically; on any error keeps the last good policy and says why. */

@@ -70,6 +70,8 @@ public final class AdminServer implements SmartLifecycle {
     private final AuthZenEvaluations authzen;
     private final Supplier<String> transactionTokenJwks;
     private final EntityDirectories entities;
+    private volatile PolicyRevisions revisions;
+    private volatile dev.tollgate.gateway.ops.FleetRegistry fleet;
 
     public AdminServer(AdminSettings settings, X509ExtendedTrustManager trustManager,
                        Supplier<TrustDomains> trustDomains, Function<AccessRequest, Decision> policy,
@@ -88,6 +90,16 @@ public final class AdminServer implements SmartLifecycle {
         AuthZenRequests.object(); // initialise its JSON mapper here, not on an event loop
         this.authzen = new AuthZenEvaluations(trustDomains, policy, settings.bindings(), clock,
                 this::recordEvaluation, entities::complete);
+    }
+
+    /** Enables the shadow / activate / rollback calls. */
+    public void policyRevisions(PolicyRevisions revisions) {
+        this.revisions = revisions;
+    }
+
+    /** Enables {@code GET /fleet}. */
+    public void fleet(dev.tollgate.gateway.ops.FleetRegistry fleet) {
+        this.fleet = fleet;
     }
 
     /** The bound port (useful with port 0). */
@@ -121,6 +133,16 @@ public final class AdminServer implements SmartLifecycle {
                                 this::getEntity))
                         .delete("/entities/{tenant}/{kind}", (req, res) -> handle(req, res, "entities.delete",
                                 this::deleteEntity))
+                        .get("/fleet", (req, res) -> handle(req, res, "fleet.read", this::fleetView))
+                        .post("/policies/shadow", (req, res) -> handle(req, res, "policies.shadow", this::shadow))
+                        .get("/policies/shadow", (req, res) -> handle(req, res, "policies.shadow",
+                                this::shadowStatus))
+                        .delete("/policies/shadow", (req, res) -> handle(req, res, "policies.shadow",
+                                this::shadowStop))
+                        .post("/policies/activate", (req, res) -> handle(req, res, "policies.activate",
+                                this::activate))
+                        .post("/policies/rollback", (req, res) -> handle(req, res, "policies.rollback",
+                                this::rollback))
                         .post("/policies/reload", (req, res) -> handle(req, res, "policies.reload", this::reload))
                         .post("/policies/explain", (req, res) -> handle(req, res, "policies.explain", this::explain))
                         .post("/access/v1/evaluation", (req, res) -> handle(req, res, "authzen.evaluate",
@@ -204,6 +226,9 @@ public final class AdminServer implements SmartLifecycle {
         if (action.startsWith("revocations.") || action.startsWith("tenants.")) {
             return new Reply(503, problem(503, "dependency.revocations", "the revocation store is unavailable",
                     decisionId));
+        }
+        if (action.startsWith("fleet.")) {
+            return new Reply(503, problem(503, "dependency.redis", "the fleet registry is unavailable", decisionId));
         }
         if (action.startsWith("entities.") || action.startsWith("authzen.")) {
             return new Reply(503, problem(503, "dependency.entities", "the entity store is unavailable",
@@ -361,6 +386,100 @@ public final class AdminServer implements SmartLifecycle {
         out.put("valid_until", d.validUntil() == null ? null : d.validUntil().toString());
         out.put("evaluation_ns", d.evaluationNanos());
         return Mono.just(new Reply(200, out.toString()));
+    }
+
+    /** {@code {"directory": ...}}: evaluate that policy beside the active one, with no effect. 422 if it does not load. */
+    private Mono<Reply> shadow(Call call, String body) {
+        String directory = directoryOf(body, true);
+        return offLoop(() -> shadowJson(revisions().shadow(directory)));
+    }
+
+    private Mono<Reply> shadowStatus(Call call, String body) {
+        return Mono.just(new Reply(200, shadowJson(revisions().status())));
+    }
+
+    private Mono<Reply> shadowStop(Call call, String body) {
+        java.nio.file.Path stopped = revisions().stop();
+        return Mono.just(stopped == null ? new Reply(404, problem(404, "policies.no-shadow", "nothing is shadowed",
+                null)) : new Reply(200, "{\"stopped\":" + Json.quote(stopped.toString()) + "}"));
+    }
+
+    /** {@code {"directory": ...}}, or no body to activate the shadowed candidate. */
+    private Mono<Reply> activate(Call call, String body) {
+        String directory = directoryOf(body, false);
+        return offLoop(() -> activeJson(revisions().activate(directory)));
+    }
+
+    private Mono<Reply> rollback(Call call, String body) {
+        return offLoop(() -> activeJson(revisions().rollback()));
+    }
+
+    /** Which instance runs which revision, and whether the fleet has converged. */
+    private Mono<Reply> fleetView(Call call, String body) {
+        if (fleet == null) {
+            throw new IllegalStateException("no fleet registry");
+        }
+        return fleet.view().map(v -> new Reply(200, dev.tollgate.gateway.ops.FleetRegistry.toJson(v)));
+    }
+
+    private PolicyRevisions revisions() {
+        if (revisions == null) {
+            throw new IllegalStateException("policy revisions are not managed here");
+        }
+        return revisions;
+    }
+
+    private static String directoryOf(String body, boolean required) {
+        if (body.isBlank() && !required) {
+            return null;
+        }
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("body must be {\"directory\": \"/path/to/policies\"}");
+        }
+        JsonNode d = n == null ? null : n.get("directory");
+        if (d == null || !d.isString()) {
+            throw new IllegalArgumentException("body must be {\"directory\": \"/path/to/policies\"}");
+        }
+        return d.asString();
+    }
+
+    /** Loading policy reads files: off the event loop. A policy that does not load is a 422 with its reason. */
+    private Mono<Reply> offLoop(Supplier<String> work) {
+        return Mono.fromCallable(() -> {
+                    try {
+                        return new Reply(200, work.get());
+                    } catch (dev.tollgate.policy.PolicyLoadException e) {
+                        return new Reply(422, problem(422, "policies.invalid", e.getMessage(), null));
+                    } catch (IllegalStateException e) {
+                        return new Reply(409, problem(409, "policies.conflict", e.getMessage(), null));
+                    }
+                })
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    private static String shadowJson(dev.tollgate.gateway.authz.ShadowPolicy.Status s) {
+        var out = AuthZenRequests.object();
+        out.put("shadowing", s.shadowing());
+        if (s.directory() != null) {
+            out.put("directory", s.directory().toString());
+        }
+        var revisions = out.putObject("revisions");
+        s.revisions().forEach((t, r) -> revisions.put(t, r.toString()));
+        out.put("evaluations", s.evaluations());
+        out.put("disagreements", s.disagreements());
+        out.put("errors", s.errors());
+        return out.toString();
+    }
+
+    private static String activeJson(dev.tollgate.policy.PolicyEngine engine) {
+        var out = AuthZenRequests.object();
+        out.put("directory", engine.directory().toString());
+        var revisions = out.putObject("revisions");
+        engine.revisions().forEach((t, r) -> revisions.put(t, r.toString()));
+        return out.toString();
     }
 
     private Mono<Reply> reload(Call call, String body) {

@@ -53,6 +53,7 @@ public class AuthorizationService {
     private final Duration cacheTtl;
     private final Clock clock;
     private final EntityStore entities;
+    private volatile ShadowPolicy shadow;
 
     public AuthorizationService(Policies policies, DecisionCache cache, RevocationStore revocations,
                                 Duration cacheTtl, Clock clock) {
@@ -93,8 +94,21 @@ public class AuthorizationService {
                 .flatMap(looked -> decide(access.withEntities(looked), route, authentication, taken));
     }
 
+    /** Decides every request again with a candidate policy, with no effect on the answer ({@code null}: none). */
+    public void shadowWith(ShadowPolicy shadow) {
+        this.shadow = shadow;
+    }
+
     private Mono<Authorization> decide(AccessRequest access, RouteSecurity route, Authentication authentication,
                                        FallbackTaken taken) {
+        Mono<Authorization> decided = decideActive(access, route, authentication, taken);
+        ShadowPolicy s = shadow;
+        return s == null ? decided : decided.doOnNext(a -> s.compare(access,
+                String.valueOf(access.context().getOrDefault("route", "")), a));
+    }
+
+    private Mono<Authorization> decideActive(AccessRequest access, RouteSecurity route, Authentication authentication,
+                                             FallbackTaken taken) {
         Principal principal = access.principal();
         String revision = policies.revision(route.tenant()).map(Revision::toString).orElse("none");
         // Entries looked up from a store are part of what decided: a changed entry is a new key.

@@ -42,6 +42,7 @@ import dev.tollgate.gateway.token.IssuerKeys;
 import dev.tollgate.gateway.token.TokenVerifier;
 import dev.tollgate.policy.PolicyEngine;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -205,6 +206,33 @@ public class TollgateConfiguration {
             engine.watch();
         }
         return engine;
+    }
+
+    /**
+     * Follows a signed policy bundle when {@code tollgate.policies.bundle.url} is set: the last good bundle on disk is
+     * activated now (blocking, at start-up), then the URL is polled.
+     */
+    @Bean(destroyMethod = "")
+    java.util.Optional<dev.tollgate.gateway.bundle.BundlePoller> bundlePoller(TollgateProperties properties,
+                                                                             PolicyEngine engine, Clock clock,
+                                                                             MeterRegistry meters) throws Exception {
+        var settings = properties.policies().bundle();
+        if (settings == null || settings.url() == null) {
+            return java.util.Optional.empty();
+        }
+        Path cache = settings.cacheDirectory() != null ? settings.cacheDirectory()
+                : properties.policies().directory().toAbsolutePath().getParent().resolve("bundles");
+        java.nio.file.Files.createDirectories(cache);
+        var poller = new dev.tollgate.gateway.bundle.BundlePoller(settings.url(),
+                com.nimbusds.jose.jwk.JWKSet.load(settings.verificationKeys().toFile()), cache,
+                dev.tollgate.gateway.bundle.BundlePoller.client(settings.caFile(), Duration.ofSeconds(10)), engine,
+                clock, meters);
+        poller.activateLastGood();
+        reactor.core.publisher.Flux.interval(Duration.ZERO, settings.pollInterval())
+                .onBackpressureDrop()
+                .concatMap(t -> poller.poll())
+                .subscribe();
+        return java.util.Optional.of(poller);
     }
 
     @Bean(destroyMethod = "close")
@@ -419,9 +447,11 @@ public class TollgateConfiguration {
     AdminServer adminServer(TollgateProperties properties, Supplier<TrustDomains> trustDomains,
                             PolicyEngine engine, RevocationStore revocations, DecisionLog decisionLog, Clock clock,
                             dev.tollgate.gateway.txn.TransactionTokenKeys transactionTokenKeys,
-                            dev.tollgate.gateway.entities.EntityStore entities) {
+                            dev.tollgate.gateway.entities.EntityStore entities,
+                            dev.tollgate.gateway.authz.ShadowPolicy shadow,
+                            dev.tollgate.gateway.ops.FleetRegistry fleet) {
         TollgateProperties.Admin admin = properties.admin();
-        return new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
+        AdminServer server = new AdminServer(new AdminSettings(admin.enabled(), admin.address(), admin.port(), admin.tenant(),
                 properties.tls().certificate(), properties.tls().privateKey(), admin.authzen().bindings()),
                 new SpiffeTrustManager(trustDomains),
                 trustDomains, engine::authorize, () -> {
@@ -429,6 +459,60 @@ public class TollgateConfiguration {
                     return outcome.applied() ? null : outcome.error().getMessage();
                 }, revocations, decisionLog, clock, transactionTokenKeys::jwks,
                 new dev.tollgate.gateway.entities.EntityDirectories(entities, engine::servedDirectory));
+        server.policyRevisions(new dev.tollgate.gateway.admin.PolicyRevisions(engine, shadow));
+        server.fleet(fleet);
+        return server;
+    }
+
+    /**
+     * This instance's active revisions, reported to the fleet registry in Redis every 5 s ({@code GET /fleet} on the
+     * admin API; a metric per tenant revision).
+     */
+    @Bean(destroyMethod = "")
+    dev.tollgate.gateway.ops.FleetRegistry fleetRegistry(PolicyEngine engine, ObjectProvider<RedisAccess> redis,
+                                                         TollgateProperties properties,
+                                                         Clock clock,
+                                                         java.util.Optional<dev.tollgate.gateway.bundle.BundlePoller>
+                                                                 bundle) {
+        String id = System.getenv().getOrDefault("HOSTNAME", "tollgate") + "-" + Long.toHexString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        Duration interval = Duration.ofSeconds(5);
+        var fleet = new dev.tollgate.gateway.ops.FleetRegistry(id, () -> {
+            java.util.Map<String, String> out = new java.util.TreeMap<>();
+            engine.revisions().forEach((t, r) -> out.put(t, r.toString()));
+            return out;
+        }, () -> bundle.map(b -> b.status().digest()).orElse(null), redis.getIfAvailable(),
+                properties.redis().keyPrefix(), interval, clock);
+        reactor.core.publisher.Flux.interval(Duration.ZERO, interval).onBackpressureDrop()
+                .concatMap(t -> fleet.report().onErrorResume(e -> reactor.core.publisher.Mono.empty()))
+                .subscribe();
+        return fleet;
+    }
+
+    /**
+     * A candidate policy shadowing the active one (admin API {@code /policies/shadow}): each disagreement is a
+     * decision-log line ({@code reason: shadow.would-deny | shadow.would-allow}) and a count.
+     */
+    @Bean
+    dev.tollgate.gateway.authz.ShadowPolicy shadowPolicy(Clock clock, DecisionLog decisionLog, MeterRegistry meters,
+                                                         AuthorizationService authorization) {
+        var shadow = new dev.tollgate.gateway.authz.ShadowPolicy(clock, (request, route, active, candidate) -> {
+            String effect = candidate.allowed() ? "ALLOW" : "DENY";
+            meters.counter("tollgate.shadow.disagreements", "tenant", request.tenant(), "candidate", effect)
+                    .increment();
+            var p = request.principal();
+            decisionLog.record(new dev.tollgate.gateway.decisionlog.DecisionEvent(
+                    dev.tollgate.gateway.decisionlog.DecisionIds.next(), clock.instant(), route, request.tenant(),
+                    p.id(), p.trustDomain(), request.action(), request.resource(), effect, null,
+                    candidate.allowed() ? "shadow.would-allow" : "shadow.would-deny", candidate.decidingRules(),
+                    candidate.revision() == null ? null : candidate.revision().toString(), List.of(), null, null,
+                    null, null, null, false, null,
+                    List.of("active: " + (active.allowed() ? "ALLOW" : "DENY") + " by " + active.decidingRules()
+                            + " at revision " + active.revision()),
+                    0, null));
+        });
+        authorization.shadowWith(shadow);
+        return shadow;
     }
 
     @Bean

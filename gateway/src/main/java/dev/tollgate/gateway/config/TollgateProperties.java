@@ -29,7 +29,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         trustDomains = trustDomains == null ? List.of() : List.copyOf(trustDomains);
         issuers = issuers == null ? Map.of() : Map.copyOf(issuers);
         tls = tls == null ? new Tls(null, null, null, null) : tls;
-        policies = policies == null ? new Policies(null, null) : policies;
+        policies = policies == null ? new Policies(null, null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null, null, null, null) : decisionLog;
         limits = limits == null ? new Limits(null, null) : limits;
         redis = redis == null ? new Redis(null, null, null, null, null, null, null) : redis;
@@ -199,11 +199,42 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     /**
      * @param directory where tenant policy documents live
      * @param watch     reload when files change (the last good revision stays if a change is invalid)
+     * @param bundle    a signed policy bundle to follow instead (see {@link BundleSettings})
      */
-    public record Policies(Path directory, Boolean watch) {
+    public record Policies(Path directory, Boolean watch, BundleSettings bundle) {
         public Policies {
             directory = directory == null ? Path.of("config/policies") : directory;
             watch = watch == null ? Boolean.TRUE : watch;
+        }
+    }
+
+    /**
+     * A signed policy bundle published at a URL (gateway/CONFIGURATION.md, Policy bundles). Until the first one is
+     * verified, the last good bundle on disk runs, else {@code policies.directory}.
+     *
+     * @param url           where the bundle is published ({@code https://}; {@code http://} only on loopback)
+     * @param verificationKeys JWK Set file of the public keys bundles are signed with
+     * @param pollInterval  how often the URL is asked ({@code If-None-Match}; default 30s)
+     * @param cacheDirectory where verified bundles are kept and unpacked (default {@code <directory>/../bundles})
+     * @param caFile        PEM CA bundle for the URL's certificate (default the JVM's trust store)
+     */
+    public record BundleSettings(java.net.URI url, Path verificationKeys, Duration pollInterval, Path cacheDirectory,
+                                 Path caFile) {
+        public BundleSettings {
+            pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
+            if (url != null) {
+                boolean loopback = "http".equals(url.getScheme()) && ("127.0.0.1".equals(url.getHost())
+                        || "localhost".equals(url.getHost()));
+                if (!"https".equals(url.getScheme()) && !loopback) {
+                    throw new IllegalArgumentException("tollgate.policies.bundle.url must be https");
+                }
+                if (verificationKeys == null) {
+                    throw new IllegalArgumentException("tollgate.policies.bundle.verification-keys is required");
+                }
+            }
+            if (pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("tollgate.policies.bundle.poll-interval must be at least 1s");
+            }
         }
     }
 

@@ -365,7 +365,8 @@ public final class GatewayFixture {
                     principal: { exact: "spiffe://ops.test/ns/ops/sa/operator" }
                     action: [revocations.list, revocations.create, revocations.delete, revocations.reseed, tenants.suspend,
                              tenants.resume, tenants.offboard, policies.reload, authzen.evaluate, policies.explain,
-                             entities.write, entities.read, entities.delete]
+                             entities.write, entities.read, entities.delete, policies.shadow, policies.activate,
+                             policies.rollback, fleet.read]
                     resource: "/**"
                   - id: todo-backend-asks
                     effect: permit
