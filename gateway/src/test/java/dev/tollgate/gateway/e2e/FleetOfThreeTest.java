@@ -147,7 +147,7 @@ class FleetOfThreeTest {
                 assertThat(i.engine().revision("acme")).contains(v1);
             }
             Path next = dir.resolve("policies-v2");
-            copy(fixture.path("policies"), next);
+            GatewayFixture.copyTree(fixture.path("policies"), next);
             Files.writeString(next.resolve("acme/tenant.yaml"), Files.readString(next.resolve("acme/tenant.yaml"))
                     + "label: v2\n");
             published.set(PolicyBundle.build(next, signing, "v2"));
@@ -175,19 +175,6 @@ class FleetOfThreeTest {
         } finally {
             fleet.forEach(i -> i.context().close());
             bundles.disposeNow();
-        }
-    }
-
-    private static void copy(Path from, Path to) throws java.io.IOException {
-        try (var files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(f, t);
-                }
-            }
         }
     }
 }

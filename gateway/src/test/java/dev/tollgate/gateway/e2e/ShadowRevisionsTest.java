@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,17 +40,7 @@ class ShadowRevisionsTest extends GatewayTestBase {
 
     /** The fixture's policies with one change: checkout may no longer read orders. */
     private void writeCandidate() throws IOException {
-        Path from = fixture.path("policies");
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path to = candidate.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        GatewayFixture.copyTree(fixture.path("policies"), candidate);
         Path orders = candidate.resolve("acme/orders.yaml");
         String text = Files.readString(orders);
         assertThat(text).contains("id: checkout-reads-orders");

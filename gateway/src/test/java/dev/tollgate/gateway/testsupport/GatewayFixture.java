@@ -255,6 +255,20 @@ public final class GatewayFixture {
         return dir.resolve(name);
     }
 
+    /** A copy of a folder tree (a policy folder to change for a test without touching the shared one). */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t);
+                }
+            }
+        }
+    }
+
     /** A workload token from the test issuer. */
     public TestTokens.Builder token(String subject) {
         return TestTokens.builder(issuerKey).issuer(ISSUER).subject(subject).audience(AUDIENCE)
