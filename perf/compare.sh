@@ -44,6 +44,12 @@ echo "building (skip tests) ..."
 mvn -q -B -DskipTests -pl perf -am package dependency:build-classpath -Dmdep.outputFile="$RUN/cp.txt" \
     -Dmdep.includeScope=runtime >/dev/null
 JAR="$ROOT/gateway/target/tollgate-gateway-exec.jar"
+# The peers (issue 15): plain Spring Cloud Gateway, and SCG + Spring Security's resource server; same versions.
+PEERS=1
+for p in scg scg-security; do
+  mvn -q -B -DskipTests -f "perf/peer/$p/pom.xml" package >/dev/null \
+    || { echo "peer $p did not build: the peer rows are skipped"; PEERS=0; }
+done
 java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" $UPSTREAM_PORT $GATEWAY_PORT
 TOKEN=$(cat "$RUN/token.jwt")
 echo "material (certificates, tokens, gateway configs; reusable with perf/gatling.sh): $RUN"
@@ -56,7 +62,9 @@ if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
 fi
 for p in $(pgrep -x redis-server || true); do taskset -p -c 1 "$p" >/dev/null 2>&1 || true; done
 
-mkdir -p "$RUN/nginx"
+mkdir -p "$RUN/nginx/www"
+# nginx's worker (nobody) serves the issuer's public keys: traverse-only on the run folder, the file in its own.
+chmod 711 "$RUN" && cp "$RUN/jwks.json" "$RUN/nginx/www/jwks.json" && chmod 755 "$RUN/nginx" "$RUN/nginx/www"
 cat > "$RUN/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -74,6 +82,8 @@ http {
   server {
     listen 127.0.0.1:$UPSTREAM_PORT;
     location / { default_type text/plain; return 200 "ok\n"; }
+    # The issuer's public keys, for the Spring Security peer (fetched once, then cached by it).
+    location = /jwks.json { default_type application/json; alias $RUN/nginx/www/jwks.json; }
   }
 }
 NGINX
@@ -233,7 +243,9 @@ nginx_ticks() {
 # name|gateway config (or -)|target port|lua script
 CONFIGS=(
   "direct|-|$UPSTREAM_PORT|hot"
+  "pure-scg (no security)|peer-scg|$SHIM_PORT|hot"
   "plain-gateway|plain|$SHIM_PORT|hot"
+  "peer: scg + spring-security (ES256)|peer-scg-security|$SHIM_PORT|hot"
   "tollgate-bearer-jwt|bearer|$SHIM_PORT|hot"
   "tollgate-dpop (local replay store)|dpop|$SHIM_PORT|dpop"
   "tollgate-dpop (Redis replay store)|dpop-redis|$SHIM_PORT|dpop"
@@ -246,12 +258,18 @@ CONFIGS=(
   "tollgate-authzen (batch of 100)|authzen|$ADMIN_SHIM_PORT|authzen-batch"
 )
 
+if [[ $PEERS == 0 ]]; then
+  kept=(); for c in "${CONFIGS[@]}"; do [[ "$c" == *"|peer-"* ]] || kept+=("$c"); done; CONFIGS=("${kept[@]}")
+fi
+
 # ROWS='plain|bearer|dpop' perf/compare.sh   # only the rows whose name matches (direct and plain are always kept)
 if [[ -n "${ROWS:-}" ]]; then
   kept=()
   for c in "${CONFIGS[@]}"; do
     name=${c%%|*}
-    if [[ "$name" == direct || "$name" == plain-gateway || "$name" =~ $ROWS ]]; then kept+=("$c"); fi
+    if [[ "$name" == direct || "$name" == plain-gateway || "$name" == pure-scg* || "$name" =~ $ROWS ]]; then
+      kept+=("$c")
+    fi
   done
   CONFIGS=("${kept[@]}")
 fi
@@ -259,11 +277,23 @@ fi
 run_one() {
   local name=$1 mode=$2 port=$3 script=$4 rep=$5
   local gw=""
-  if [[ "$mode" != "-" ]]; then
+  if [[ "$mode" == peer-* ]]; then
+    local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes
+    taskset -c 0 java $JVM_FLAGS -jar "$ROOT/perf/peer/$peer/target/peer-$peer.jar" --server.port=$GATEWAY_PORT \
+        --server.ssl.certificate="$RUN/server.pem" --server.ssl.certificate-private-key="$RUN/server-key.pem" \
+        "--$routes[0].id=perf" "--$routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT" \
+        "--$routes[0].predicates[0]=Path=/api/perf/**" \
+        --spring.security.oauth2.resourceserver.jwt.jwk-set-uri="http://127.0.0.1:$UPSTREAM_PORT/jwks.json" \
+        --spring.security.oauth2.resourceserver.jwt.jws-algorithms=ES256 \
+        --logging.level.root=warn >"$RUN/gateway-$mode.log" 2>&1 &
+    gw=$!
+  elif [[ "$mode" != "-" ]]; then
     # A fresh replay-store namespace per run: the pre-generated proofs are used once per gateway run.
     TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 java $JVM_FLAGS \
         -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$JAR" >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
+  fi
+  if [[ -n "$gw" ]]; then
     local ready=0
     for _ in $(seq 1 150); do
       code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
@@ -272,7 +302,9 @@ run_one() {
       if [[ "$code" == "200" || ( "$script" == "dpop" && "$code" == "401" ) ]]; then ready=1; break; fi
       sleep 0.2
     done
-    if [[ $ready != 1 ]]; then echo "gateway ($mode) did not become ready"; tail -20 "$RUN/gateway-$mode.log"; exit 1; fi
+    if [[ $ready != 1 ]]; then
+      echo "gateway ($mode) did not become ready"; tail -20 "$RUN/gateway-$mode.log"; kill "$gw"; exit 1
+    fi
   fi
   local url="http://127.0.0.1:$port"
   local warm_args=() measure_args=()
@@ -347,7 +379,8 @@ for line in open(raw):
     rows[name].append(dict(rep=int(rep), rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors),
                            gw=float(gw), ngx=float(ngx), hap=float(hap)))
 med = lambda xs: statistics.median(xs)
-base = {r["rep"]: r["gw"] for r in rows.get("plain-gateway", [])}
+# The baseline: plain Spring Cloud Gateway in its own jar when it ran, else the Tollgate jar's route without the filter.
+base = {r["rep"]: r["gw"] for r in rows.get("pure-scg (no security)", rows.get("plain-gateway", []))}
 jdk = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 lines = [f"# Side-by-side comparison — {__import__('datetime').date.today()}", "",
@@ -359,9 +392,10 @@ lines = [f"# Side-by-side comparison — {__import__('datetime').date.today()}",
          "wrk, nginx (1 worker), HAProxy (TLS client shim presenting the client certificate, connections reused) and "
          "Redis on core 1. Every gateway row goes through the same shim, so its cost cancels in the ratios.",
          "- **Gateway CPU µs/request** = Δ(utime+stime) of the gateway process / requests completed (includes GC and JIT). "
-         "Ratio = each repetition's figure over the plain gateway's figure in the same repetition; median (min–max).",
+         "Ratio = each repetition's figure over pure SCG's (plain Spring Cloud Gateway in its own jar; the Tollgate jar's "
+         "unfiltered route when the peers did not build) in the same repetition; median (min–max).",
          "",
-         "| Configuration | Gateway CPU µs/req (median) | Ratio to plain gateway | Throughput req/s (median) | p50 ms | p99 ms | Non-2xx | nginx µs/req | HAProxy µs/req |",
+         "| Configuration | Gateway CPU µs/req (median) | Ratio to pure SCG | Throughput req/s (median) | p50 ms | p99 ms | Non-2xx | nginx µs/req | HAProxy µs/req |",
          "|---|---|---|---|---|---|---|---|---|"]
 for name in order:
     rs = rows[name]
