@@ -31,12 +31,15 @@ public final class UpstreamIdentity extends X509ExtendedKeyManager {
     private final Path certificate;
     private final Path privateKey;
     private volatile Svid current;
+    /** The files' modification times and sizes when last read: unchanged files are not parsed again. */
+    private volatile String stamp;
     private final java.util.List<Runnable> onRotation = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Loads the pair now: a gateway configured with an identity it cannot read does not start. */
     public UpstreamIdentity(Path certificate, Path privateKey) {
         this.certificate = certificate;
         this.privateKey = privateKey;
+        this.stamp = stamp();
         this.current = load();
         log.info("upstream identity {} loaded (certificate sha-256 {})", id(), current.fingerprint());
     }
@@ -54,7 +57,12 @@ public final class UpstreamIdentity extends X509ExtendedKeyManager {
     /** Re-reads the files; swaps when they hold a different, valid pair. Blocking: call it off the event loops. */
     public void reload() {
         try {
+            String now = stamp();
+            if (now.equals(stamp)) {
+                return; // every reload-interval: a stat of two files, not a parse and a signature
+            }
             Svid next = load();
+            stamp = now;
             if (!next.fingerprint().equals(current.fingerprint())) {
                 current = next;
                 log.info("upstream identity {} rotated (certificate sha-256 {})", id(), next.fingerprint());
@@ -62,6 +70,17 @@ public final class UpstreamIdentity extends X509ExtendedKeyManager {
             }
         } catch (RuntimeException e) {
             log.warn("upstream identity files not loaded, keeping the current SVID: {}", e.getMessage());
+        }
+    }
+
+    private String stamp() {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(certificate) + "/" + java.nio.file.Files.size(certificate)
+                    + "|" + java.nio.file.Files.getLastModifiedTime(privateKey) + "/"
+                    + java.nio.file.Files.size(privateKey);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + certificate + " or " + privateKey + ": "
+                    + e.getMessage());
         }
     }
 
