@@ -335,15 +335,20 @@ public class TollgateConfiguration {
     dev.tollgate.gateway.upstream.UpstreamTls upstreamTls(TollgateProperties properties,
                                                           Supplier<TrustDomains> trustDomains) {
         var settings = properties.upstreamTls();
-        dev.tollgate.gateway.upstream.UpstreamIdentity identity = null;
-        if (settings.certificate() != null) {
-            identity = new dev.tollgate.gateway.upstream.UpstreamIdentity(settings.certificate(),
-                    settings.privateKey());
-            long every = settings.reloadInterval().toMillis();
-            reactor.core.scheduler.Schedulers.boundedElastic().schedulePeriodically(identity::reload, every, every,
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (settings.workloadApi() != null) {
+            var svids = dev.tollgate.gateway.upstream.WorkloadApiSvids.connect(settings.workloadApi().socket(),
+                    settings.workloadApi().timeout());
+            return new dev.tollgate.gateway.upstream.UpstreamTls(svids.identity(), trustDomains).closing(svids);
         }
-        return new dev.tollgate.gateway.upstream.UpstreamTls(identity, trustDomains);
+        if (settings.certificate() != null) {
+            var files = new dev.tollgate.gateway.upstream.SvidFiles(settings.certificate(), settings.privateKey());
+            long every = settings.reloadInterval().toMillis();
+            var timer = reactor.core.scheduler.Schedulers.boundedElastic().schedulePeriodically(files::reload, every,
+                    every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return new dev.tollgate.gateway.upstream.UpstreamTls(files.identity(), trustDomains)
+                    .closing(timer::dispose);
+        }
+        return new dev.tollgate.gateway.upstream.UpstreamTls(null, trustDomains);
     }
 
     /** SCG's routing filter with the pinned-upstream TLS clients; it routes first, SCG's own then stands aside. */

@@ -42,7 +42,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         transactionTokens = transactionTokens == null ? new TransactionTokenSettings(null, null, null, null)
                 : transactionTokens;
         entities = entities == null ? new EntitySettings(null, null, null) : entities;
-        upstreamTls = upstreamTls == null ? new UpstreamTlsSettings(null, null, null) : upstreamTls;
+        upstreamTls = upstreamTls == null ? new UpstreamTlsSettings(null, null, null, null) : upstreamTls;
     }
 
     /**
@@ -53,15 +53,37 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      * @param privateKey     PEM (PKCS#8) private key
      * @param reloadInterval how often the files are re-read (default 10s); a rotated SVID is presented on the next new
      *                       connection
+     * @param workloadApi    instead of files: the SVID from the SPIFFE Workload API, rotated as the agent streams it
      */
-    public record UpstreamTlsSettings(Path certificate, Path privateKey, Duration reloadInterval) {
+    public record UpstreamTlsSettings(Path certificate, Path privateKey, Duration reloadInterval,
+                                      WorkloadApi workloadApi) {
         public UpstreamTlsSettings {
             reloadInterval = reloadInterval == null ? Duration.ofSeconds(10) : reloadInterval;
             if ((certificate == null) != (privateKey == null)) {
                 throw new IllegalArgumentException("tollgate.upstream-tls needs both certificate and private-key");
             }
+            if (certificate != null && workloadApi != null) {
+                throw new IllegalArgumentException("tollgate.upstream-tls: the SVID comes from files (certificate,"
+                        + " private-key) or from the workload-api, not both");
+            }
             if (reloadInterval.compareTo(Duration.ofMillis(100)) < 0) {
                 throw new IllegalArgumentException("tollgate.upstream-tls.reload-interval must be at least 100ms");
+            }
+        }
+    }
+
+    /**
+     * The SPIFFE Workload API as the source of the gateway's upstream SVID (a SPIRE agent's socket).
+     *
+     * @param socket  {@code unix:/path/to/agent.sock} (or {@code tcp://host:port})
+     * @param timeout how long start-up waits for the first SVID (default 15s); without one the gateway does not start
+     */
+    public record WorkloadApi(String socket, Duration timeout) {
+        public WorkloadApi {
+            timeout = timeout == null ? Duration.ofSeconds(15) : timeout;
+            if (socket == null || !(socket.startsWith("unix:/") || socket.startsWith("tcp://"))) {
+                throw new IllegalArgumentException("tollgate.upstream-tls.workload-api.socket must be unix:/<path> or"
+                        + " tcp://<host>:<port>, was " + socket);
             }
         }
     }

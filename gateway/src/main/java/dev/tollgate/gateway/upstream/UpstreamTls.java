@@ -26,7 +26,7 @@ import reactor.netty.http.client.HttpClient;
  * One TLS client per (route, pinned ID), made once: each has its own connection pool, and the identity it presents is
  * read per handshake, so a rotated SVID needs no new client.
  */
-public final class UpstreamTls {
+public final class UpstreamTls implements AutoCloseable {
 
     /** The exchange attribute through which a route's filter names the SPIFFE ID its upstream must present. */
     public static final String PEER = UpstreamTls.class.getName() + ".peer";
@@ -35,6 +35,7 @@ public final class UpstreamTls {
     private final Supplier<TrustDomains> trustDomains;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
     private final java.util.List<SslContext> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private AutoCloseable source = () -> { };
 
     /** @param identity the gateway's own SVID, or {@code null} when none is configured (routes may not pin then) */
     public UpstreamTls(UpstreamIdentity identity, Supplier<TrustDomains> trustDomains) {
@@ -68,7 +69,7 @@ public final class UpstreamTls {
         }
         if (identity == null) {
             throw new IllegalArgumentException("Tollgate filter: upstream.spiffe-id needs the gateway's own X.509-SVID"
-                    + " (tollgate.upstream-tls.certificate and private-key)");
+                    + " (tollgate.upstream-tls: certificate and private-key, or workload-api)");
         }
         if (trustDomains.get().get(id.trustDomain()) == null) {
             throw new IllegalArgumentException("Tollgate filter: upstream.spiffe-id " + id + " is of trust domain "
@@ -111,5 +112,16 @@ public final class UpstreamTls {
             parameters.setEndpointIdentificationAlgorithm(null);
             engine.setSSLParameters(parameters);
         }));
+    }
+
+    /** {@code source} (the identity's reload timer or Workload API stream) stops with this. */
+    public UpstreamTls closing(AutoCloseable source) {
+        this.source = source;
+        return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+        source.close();
     }
 }
