@@ -8,6 +8,11 @@
 #   REPS=5 WARM=10 MEASURE=20 perf/compare.sh
 #   ROWS='bearer|dpop' WARM=60 perf/compare.sh   # a subset of rows; a slow machine needs a longer JIT warm-up
 #   THREADS=1 ROWS=dpop REPS=1 perf/compare.sh    # also the gateway's CPU per request by thread (where it goes)
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/compare.sh   # the gateways on another JDK
+#
+# Warm-up: WARM seconds, then WARM_STEP more at a time until the JIT compiler threads took under JIT_TARGET % of the
+# gateway's CPU over the last step (at most WARM_MAX seconds in all). The JIT's share of the measured window is
+# printed per row: a row measured while C2 still compiles is not a steady-state figure.
 #
 # Everything binds to 127.0.0.1. The gateway is pinned to core 0 (one Netty worker, ActiveProcessorCount=1, fixed
 # heap); wrk, nginx (1 worker), HAProxy (the TLS client shim that presents the client certificate for every gateway
@@ -17,6 +22,10 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 REPS=${REPS:-3}
 WARM=${WARM:-25}
+WARM_STEP=${WARM_STEP:-10}
+WARM_MAX=${WARM_MAX:-180}
+JIT_TARGET=${JIT_TARGET:-5}
+JAVA=${JAVA:-java}
 MEASURE=${MEASURE:-15}
 CONNECTIONS=${CONNECTIONS:-16}
 UPSTREAM_PORT=18080
@@ -43,11 +52,14 @@ trap cleanup EXIT
 echo "building (skip tests) ..."
 mvn -q -B -DskipTests -pl perf -am package dependency:build-classpath -Dmdep.outputFile="$RUN/cp.txt" \
     -Dmdep.includeScope=runtime >/dev/null
-JAR="$ROOT/gateway/target/tollgate-gateway-exec.jar"
+# Copied into the run folder: a rebuild while the comparison runs must not change what it measures.
+cp "$ROOT/gateway/target/tollgate-gateway-exec.jar" "$RUN/tollgate.jar"
+JAR="$RUN/tollgate.jar"
 # The peers (issue 15): plain Spring Cloud Gateway, and SCG + Spring Security's resource server; same versions.
 PEERS=1
 for p in scg scg-security; do
   mvn -q -B -DskipTests -f "perf/peer/$p/pom.xml" package >/dev/null \
+    && cp "perf/peer/$p/target/peer-$p.jar" "$RUN/" \
     || { echo "peer $p did not build: the peer rows are skipped"; PEERS=0; }
 done
 java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" $UPSTREAM_PORT $GATEWAY_PORT
@@ -64,7 +76,7 @@ for p in $(pgrep -x redis-server || true); do taskset -p -c 1 "$p" >/dev/null 2>
 
 mkdir -p "$RUN/nginx/www"
 # nginx's worker (nobody) serves the issuer's public keys: traverse-only on the run folder, the file in its own.
-chmod 711 "$RUN" && cp "$RUN/jwks.json" "$RUN/nginx/www/jwks.json" && chmod 755 "$RUN/nginx" "$RUN/nginx/www"
+chmod 711 "$RUN" && cp "$RUN/jwks-peer.json" "$RUN/nginx/www/jwks.json" && chmod 755 "$RUN/nginx" "$RUN/nginx/www"
 cat > "$RUN/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -203,6 +215,17 @@ end
 LUA
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# CPU ticks of the JIT compiler threads (C1 and C2) of process $1.
+jit_ticks() {
+  local sum=0 t comm
+  for t in /proc/"$1"/task/*; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    [[ "$comm" == C[12]\ CompilerThre* ]] || continue
+    sum=$((sum + $(sed 's/.*) //' "$t/stat" | awk '{print $12+$13}')))
+  done
+  echo "$sum"
+}
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # THREADS=1: also where the gateway's CPU goes, per thread name (digits folded: reactor-http-epoll-N), in µs/req.
 thread_ticks() {
   python3 - "$1" <<'PY'
@@ -246,6 +269,7 @@ CONFIGS=(
   "pure-scg (no security)|peer-scg|$SHIM_PORT|hot"
   "plain-gateway|plain|$SHIM_PORT|hot"
   "peer: scg + spring-security (ES256)|peer-scg-security|$SHIM_PORT|hot"
+  "peer: scg + spring-security (RS256)|peer-scg-security-rs256|$SHIM_PORT|hot"
   "tollgate-bearer-jwt|bearer|$SHIM_PORT|hot"
   "tollgate-dpop (local replay store)|dpop|$SHIM_PORT|dpop"
   "tollgate-dpop (Redis replay store)|dpop-redis|$SHIM_PORT|dpop"
@@ -276,27 +300,28 @@ fi
 
 run_one() {
   local name=$1 mode=$2 port=$3 script=$4 rep=$5
-  local gw=""
+  local gw="" token=$TOKEN
   if [[ "$mode" == peer-* ]]; then
-    local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes
-    taskset -c 0 java $JVM_FLAGS -jar "$ROOT/perf/peer/$peer/target/peer-$peer.jar" --server.port=$GATEWAY_PORT \
+    local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes alg=ES256
+    [[ "$peer" == *-rs256 ]] && { peer=${peer%-rs256}; alg=RS256; token=$(cat "$RUN/token-rs256.jwt"); }
+    taskset -c 0 "$JAVA" $JVM_FLAGS -jar "$RUN/peer-$peer.jar" --server.port=$GATEWAY_PORT \
         --server.ssl.certificate="$RUN/server.pem" --server.ssl.certificate-private-key="$RUN/server-key.pem" \
         "--$routes[0].id=perf" "--$routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT" \
         "--$routes[0].predicates[0]=Path=/api/perf/**" \
         --spring.security.oauth2.resourceserver.jwt.jwk-set-uri="http://127.0.0.1:$UPSTREAM_PORT/jwks.json" \
-        --spring.security.oauth2.resourceserver.jwt.jws-algorithms=ES256 \
+        --spring.security.oauth2.resourceserver.jwt.jws-algorithms=$alg \
         --logging.level.root=warn >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
   elif [[ "$mode" != "-" ]]; then
     # A fresh replay-store namespace per run: the pre-generated proofs are used once per gateway run.
-    TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 java $JVM_FLAGS \
+    TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS \
         -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$JAR" >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
   fi
   if [[ -n "$gw" ]]; then
     local ready=0
     for _ in $(seq 1 150); do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
              "http://127.0.0.1:$SHIM_PORT/api/perf/items/1" || true)
       # A DPoP route answers a Bearer probe with 401: it is up.
       if [[ "$code" == "200" || ( "$script" == "dpop" && "$code" == "401" ) ]]; then ready=1; break; fi
@@ -311,22 +336,35 @@ run_one() {
   if [[ "$script" == "dpop" ]]; then
     warm_args=(-- "$RUN/proofs-warm.txt" "$DPOP_TOKEN"); measure_args=(-- "$RUN/proofs-measure.txt" "$DPOP_TOKEN")
   fi
-  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARM}s" -s "$RUN/$script.lua" -H "Authorization: Bearer $TOKEN" "$url" \
+  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARM}s" -s "$RUN/$script.lua" -H "Authorization: Bearer $token" "$url" \
       "${warm_args[@]}" >/dev/null
-  local g0=0 n0 h0
-  [[ -n "$gw" ]] && g0=$(cpu_ticks "$gw")
+  local warmed=$WARM
+  # Until the JIT is done (its share of the last step under JIT_TARGET %), or WARM_MAX. DPoP rows cycle through their
+  # warm-up proofs: past the file's end they are replays (401), which is warming too; the measured ones are fresh.
+  while [[ -n "$gw" && $warmed -lt $WARM_MAX ]]; do
+    local s0 j0 s1 j1
+    s0=$(cpu_ticks "$gw"); j0=$(jit_ticks "$gw")
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARM_STEP}s" -s "$RUN/$script.lua" -H "Authorization: Bearer $token" \
+        "$url" "${warm_args[@]}" >/dev/null
+    s1=$(cpu_ticks "$gw"); j1=$(jit_ticks "$gw")
+    warmed=$((warmed + WARM_STEP))
+    (( (j1 - j0) * 100 < JIT_TARGET * (s1 - s0 > 0 ? s1 - s0 : 1) )) && break
+  done
+  local g0=0 n0 h0 jit0=0
+  [[ -n "$gw" ]] && { g0=$(cpu_ticks "$gw"); jit0=$(jit_ticks "$gw"); }
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-before.tsv"
   n0=$(nginx_ticks); h0=$(cpu_ticks "$HAPROXY_PID")
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
-      -H "Authorization: Bearer $TOKEN" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
-  local g1=0 n1 h1
-  [[ -n "$gw" ]] && g1=$(cpu_ticks "$gw")
+      -H "Authorization: Bearer $token" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
+  local g1=0 n1 h1 jit1=0 rss=0
+  [[ -n "$gw" ]] && { g1=$(cpu_ticks "$gw"); jit1=$(jit_ticks "$gw"); rss=$(rss_kib "$gw"); }
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-after.tsv"
   n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
   [[ -n "$gw" ]] && { kill "$gw"; wait "$gw" 2>/dev/null || true; }
-  python3 - "$RAW" "$name" "$rep" "$RUN/wrk.out" $((g1-g0)) $((n1-n0)) $((h1-h0)) "$TICKS" "$mode" <<'PY'
+  python3 - "$RAW" "$name" "$rep" "$RUN/wrk.out" $((g1-g0)) $((n1-n0)) $((h1-h0)) "$TICKS" "$mode" \
+      $((jit1-jit0)) "$warmed" "$rss" <<'PY'
 import re, sys
-raw, name, rep, out, g, n, h, ticks, mode = sys.argv[1:]
+raw, name, rep, out, g, n, h, ticks, mode, jit, warmed, rss = sys.argv[1:]
 text = open(out).read()
 reqs = int(re.search(r"(\d+) requests in", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -340,9 +378,12 @@ sock = re.search(r"Socket errors: .*", text)
 us = lambda t: int(t) * 1e6 / int(ticks) / max(reqs, 1)
 gw = us(g) if mode != "-" else float("nan")
 with open(raw, "a") as f:
-    f.write("\t".join(map(str, [name, rep, reqs, rps, lat(50), lat(99), errors, gw, us(n), us(h)])) + "\n")
+    jit_share = 100.0 * int(jit) / int(g) if mode != "-" and int(g) > 0 else float("nan")
+    f.write("\t".join(map(str, [name, rep, reqs, rps, lat(50), lat(99), errors, gw, us(n), us(h), jit_share, warmed,
+                                int(rss) / 1024])) + "\n")
 print(f"  {name:34s} rep {rep}: {rps:9.0f} req/s  p50 {lat(50):6.2f} ms  p99 {lat(99):6.2f} ms  "
-      f"gateway {gw:7.1f} us/req  errors {errors}{'  ' + sock.group(0) if sock else ''}")
+      f"gateway {gw:7.1f} us/req  JIT {jit_share:4.1f}% (warm-up {warmed}s)  errors {errors}"
+      f"{'  ' + sock.group(0) if sock else ''}")
 PY
   if [[ -n "$gw" && "${THREADS:-0}" == 1 ]]; then
     thread_report "$RUN/threads-before.tsv" "$RUN/threads-after.tsv" \
@@ -361,33 +402,46 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 
+# The DPoP goal is relative to one native ES256 verification, measured here by JMH on the gateway's core.
+ES256_US=nan
+if printf '%s\n' "${CONFIGS[@]}" | grep -q '|dpop'; then
+  echo "one native ES256 verification (JMH DPoPBenchmark.signatureOnly, accp, core 0) ..."
+  taskset -c 0 "$JAVA" -cp "perf/target/classes:$(cat "$RUN/cp.txt")" org.openjdk.jmh.Main DPoPBenchmark.signatureOnly \
+      -p provider=accp -p alg=ES256 -f 1 -wi 3 -w 2s -i 5 -r 2s -rf csv -rff "$RUN/es256.csv" >/dev/null 2>&1 \
+    && ES256_US=$(python3 -c 'import csv,sys; print(float(next(csv.DictReader(open(sys.argv[1])))["Score"]) / 1000)' \
+         "$RUN/es256.csv") || echo "  (JMH did not run: the DPoP goal is left open)"
+fi
+
 DATE=$(date -u +%Y-%m-%d)
 OUT="perf/results/comparison-$DATE.md"
 # Never overwrite an earlier run's table.
 [[ -e "$OUT" ]] && OUT="perf/results/comparison-$DATE-$(date -u +%H%M).md"
 mkdir -p perf/results
-python3 - "$RAW" "$OUT" "$REPS" "$WARM" "$MEASURE" "$CONNECTIONS" <<'PY'
+python3 - "$RAW" "$OUT" "$REPS" "$WARM" "$MEASURE" "$CONNECTIONS" "$ES256_US" "$JAVA" "$JIT_TARGET" "$WARM_MAX" <<'PY'
 import statistics, sys, platform, subprocess, math
-raw, out, reps, warm, measure, conns = sys.argv[1:]
+raw, out, reps, warm, measure, conns, es256, java, jit_target, warm_max = sys.argv[1:]
+es256 = float(es256)
 rows = {}
 order = []
 for line in open(raw):
-    name, rep, reqs, rps, p50, p99, errors, gw, ngx, hap = line.rstrip("\n").split("\t")
+    name, rep, reqs, rps, p50, p99, errors, gw, ngx, hap, jit, warmed, rss = line.rstrip("\n").split("\t")
     if name not in rows:
         rows[name] = []
         order.append(name)
     rows[name].append(dict(rep=int(rep), rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors),
-                           gw=float(gw), ngx=float(ngx), hap=float(hap)))
+                           gw=float(gw), ngx=float(ngx), hap=float(hap), jit=float(jit), warmed=int(warmed),
+                           rss=float(rss)))
 med = lambda xs: statistics.median(xs)
 # The baseline: plain Spring Cloud Gateway in its own jar when it ran, else the Tollgate jar's route without the filter.
 base = {r["rep"]: r["gw"] for r in rows.get("pure-scg (no security)", rows.get("plain-gateway", []))}
-jdk = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+jdk = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 lines = [f"# Side-by-side comparison — {__import__('datetime').date.today()}", "",
          f"- JDK: {jdk}; machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
          f"{platform.system()} {platform.release()}",
-         f"- {reps} repetitions per configuration, alternating order, fresh gateway JVM each run; {warm} s warm-up + "
-         f"{measure} s measured; wrk, 1 thread, {conns} connections, keep-alive.",
+         f"- {reps} repetitions per configuration, alternating order, fresh gateway JVM each run; warm-up {warm} s, then "
+         f"10 s more at a time until the JIT compiler threads take under {jit_target} % of the gateway's CPU (at most "
+         f"{warm_max} s; the warm-up column); {measure} s measured; wrk, 1 thread, {conns} connections, keep-alive.",
          "- Gateway pinned to core 0 (`-XX:ActiveProcessorCount=1`, one Netty I/O worker, 512 MiB heap, Serial GC); "
          "wrk, nginx (1 worker), HAProxy (TLS client shim presenting the client certificate, connections reused) and "
          "Redis on core 1. Every gateway row goes through the same shim, so its cost cancels in the ratios.",
@@ -395,17 +449,47 @@ lines = [f"# Side-by-side comparison — {__import__('datetime').date.today()}",
          "Ratio = each repetition's figure over pure SCG's (plain Spring Cloud Gateway in its own jar; the Tollgate jar's "
          "unfiltered route when the peers did not build) in the same repetition; median (min–max).",
          "",
-         "| Configuration | Gateway CPU µs/req (median) | Ratio to pure SCG | Throughput req/s (median) | p50 ms | p99 ms | Non-2xx | nginx µs/req | HAProxy µs/req |",
-         "|---|---|---|---|---|---|---|---|---|"]
+         "| Configuration | Gateway CPU µs/req (median) | Ratio to pure SCG | Goal (issue 15) | Throughput req/s (median) | p50 ms | p99 ms | Non-2xx | JIT % of measured CPU | Warm-up s | RSS MiB | nginx µs/req | HAProxy µs/req |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+def gw_med(name):
+    gws = [r["gw"] for r in rows.get(name, []) if not math.isnan(r["gw"])]
+    return med(gws) if gws else float("nan")
+def ratio_med(name):
+    rs = [r["gw"] / base[r["rep"]] for r in rows.get(name, []) if r["rep"] in base and not math.isnan(r["gw"])]
+    return med(rs) if rs else float("nan")
+def verdict(value, limit, text):
+    if math.isnan(value) or math.isnan(limit):
+        return f"{text} — not measured"
+    return f"{text} — {'**met**' if value <= limit else 'missed'}"
+goals = {
+    "plain-gateway": verdict(ratio_med("plain-gateway"), 1.05, "≤ 1.05×"),
+    "tollgate-bearer-jwt": verdict(ratio_med("tollgate-bearer-jwt"), 1.25, "≤ 1.25×"),
+    "tollgate-mtls-jwt (L1 hit)": verdict(ratio_med("tollgate-mtls-jwt (L1 hit)"), 1.25, "≤ 1.25×"),
+    "tollgate-dpop (local replay store)": verdict(gw_med("tollgate-dpop (local replay store)"),
+        gw_med("tollgate-bearer-jwt") + 1.2 * es256,
+        f"≤ bearer + 1.2 × ES256 verify ({es256:.1f} µs) = {gw_med('tollgate-bearer-jwt') + 1.2 * es256:.0f} µs"),
+    "tollgate-dpop (Redis replay store)": verdict(gw_med("tollgate-dpop (Redis replay store)"),
+        gw_med("tollgate-dpop (local replay store)") + 25,
+        f"≤ local store + 25 = {gw_med('tollgate-dpop (local replay store)') + 25:.0f} µs"),
+    "tollgate-mtls-jwt (L2 hit)": verdict(gw_med("tollgate-mtls-jwt (L2 hit)"),
+        gw_med("tollgate-mtls-jwt (L1 hit)") + 25, f"≤ L1 + 25 = {gw_med('tollgate-mtls-jwt (L1 hit)') + 25:.0f} µs"),
+    "tollgate-mtls-jwt (cache cold)": verdict(gw_med("tollgate-mtls-jwt (cache cold)"),
+        gw_med("peer: scg + spring-security (RS256)"),
+        f"≤ peer RS256 = {gw_med('peer: scg + spring-security (RS256)'):.0f} µs"),
+}
 for name in order:
     rs = rows[name]
     gws = [r["gw"] for r in rs if not math.isnan(r["gw"])]
     ratios = [r["gw"] / base[r["rep"]] for r in rs if r["rep"] in base and not math.isnan(r["gw"])]
     ratio = f"{med(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})" if ratios else "—"
     gw = f"{med(gws):.1f} ({min(gws):.1f}–{max(gws):.1f})" if gws else "— (no gateway)"
-    lines.append(f"| {name} | {gw} | {ratio} | {med([r['rps'] for r in rs]):.0f} | {med([r['p50'] for r in rs]):.2f} | "
-                 f"{med([r['p99'] for r in rs]):.2f} | {sum(r['errors'] for r in rs)} | {med([r['ngx'] for r in rs]):.1f} | "
-                 f"{med([r['hap'] for r in rs]):.1f} |")
+    jits = [r["jit"] for r in rs if not math.isnan(r["jit"])]
+    jit = f"{med(jits):.1f} ({min(jits):.1f}–{max(jits):.1f})" if jits else "—"
+    warmed = "–".join(sorted({str(r["warmed"]) for r in rs}, key=int)) if jits else "—"
+    rss = f"{med([r['rss'] for r in rs]):.0f}" if jits else "—"
+    lines.append(f"| {name} | {gw} | {ratio} | {goals.get(name, '')} | {med([r['rps'] for r in rs]):.0f} | "
+                 f"{med([r['p50'] for r in rs]):.2f} | {med([r['p99'] for r in rs]):.2f} | {sum(r['errors'] for r in rs)} | "
+                 f"{jit} | {warmed} | {rss} | {med([r['ngx'] for r in rs]):.1f} | {med([r['hap'] for r in rs]):.1f} |")
 for name in order:
     if name == "tollgate-authzen (batch of 100)":
         rs = [r["gw"] / 100 for r in rows[name]]

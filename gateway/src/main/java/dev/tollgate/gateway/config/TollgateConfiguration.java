@@ -351,6 +351,12 @@ public class TollgateConfiguration {
         return new dev.tollgate.gateway.upstream.UpstreamTls(null, trustDomains);
     }
 
+    /** The proxied request's headers: forged identity headers out, the verified identity in. */
+    @Bean
+    dev.tollgate.gateway.forward.ForwardedHeaders forwardedHeaders() {
+        return new dev.tollgate.gateway.forward.ForwardedHeaders();
+    }
+
     /** SCG's routing filter with the pinned-upstream TLS clients; it routes first, SCG's own then stands aside. */
     @Bean
     dev.tollgate.gateway.upstream.UpstreamRoutingFilter upstreamRoutingFilter(

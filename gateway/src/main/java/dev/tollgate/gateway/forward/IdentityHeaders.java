@@ -25,6 +25,16 @@ public final class IdentityHeaders {
     private IdentityHeaders() {
     }
 
+    /** Whether a client sent a header that {@link #removeForged} would remove: most requests carry none. */
+    public static boolean anyForged(HttpHeaders headers) {
+        for (String name : headers.headerNames()) {
+            if (name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) || name.equalsIgnoreCase("Txn-Token")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Removes every inbound header an upstream might take as identity. */
     public static void removeForged(HttpHeaders headers) {
         headers.headerNames().removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()));

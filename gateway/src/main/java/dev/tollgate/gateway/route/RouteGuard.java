@@ -3,7 +3,6 @@ package dev.tollgate.gateway.route;
 import dev.tollgate.gateway.decisionlog.DecisionEvent;
 import dev.tollgate.gateway.decisionlog.DecisionIds;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
-import dev.tollgate.gateway.forward.IdentityHeaders;
 import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
@@ -22,8 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Fail closed on routes that forgot the {@code Tollgate} filter: a route is proxied only if it went through
- * enforcement, or its metadata says {@code tollgate-public: true} explicitly. Also removes forged identity headers on
- * public routes, so no upstream ever sees an {@code X-Tollgate-*} header Tollgate did not set.
+ * enforcement, or its metadata says {@code tollgate-public: true} explicitly. (Forged identity headers never reach an
+ * upstream, public route or not: {@link dev.tollgate.gateway.forward.ForwardedHeaders} removes them.)
  * <p>
  * Like enforcement, it leaves one decision-log line for each request it answers: a refused unprotected route
  * ({@code route.unprotected}), and a public one ({@code route.public}, with the upstream's status).
@@ -54,8 +53,8 @@ public class RouteGuard implements GlobalFilter, Ordered {
         String id = DecisionIds.next();
         long start = System.nanoTime();
         if (route != null && Boolean.parseBoolean(String.valueOf(route.getMetadata().get(PUBLIC_METADATA)))) {
-            return chain.filter(exchange.mutate()
-                    .request(r -> r.headers(IdentityHeaders::removeForged)).build())
+            // Forged identity headers are removed from what is proxied by ForwardedHeaders, on every route.
+            return chain.filter(exchange)
                     .doFinally(signal -> {
                         var status = exchange.getResponse().getStatusCode();
                         record(exchange, id, routeId, "ALLOW", status == null ? null : status.value(), "route.public",

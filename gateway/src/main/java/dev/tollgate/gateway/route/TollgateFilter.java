@@ -9,7 +9,7 @@ import dev.tollgate.gateway.decisionlog.DecisionIds;
 import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.fallback.FallbackTaken;
 import dev.tollgate.gateway.dpop.DPoPNonces;
-import dev.tollgate.gateway.forward.IdentityHeaders;
+import dev.tollgate.gateway.forward.ForwardedHeaders;
 import dev.tollgate.gateway.forward.UpstreamFailures;
 import dev.tollgate.gateway.authz.Operation;
 import dev.tollgate.gateway.mcp.McpAnswers;
@@ -210,42 +210,34 @@ public final class TollgateFilter implements GatewayFilter {
 
     private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Trace trace) {
         Authentication authentication = trace.authentication;
-        ServerHttpRequest request = exchange.getRequest().mutate().headers(h -> {
-            IdentityHeaders.removeForged(h);
-            if (!route.forwardCredentials()) {
-                IdentityHeaders.stripCredentials(h);
-            }
-            IdentityHeaders.add(h, authentication, trace.decisionId);
-            if (route.mcp() != null) {
-                // The list filter reads the server's answer: ask for it uncompressed.
-                h.remove(org.springframework.http.HttpHeaders.ACCEPT_ENCODING);
-            }
-            if (route.transactionToken()) {
-                h.set(TransactionTokens.HEADER, transactionToken(exchange, trace));
-            }
-        }).build();
+        // The identity headers are set on the proxied copy of the headers (ForwardedHeaders), not by rewriting it here.
+        exchange.getAttributes().put(ForwardedHeaders.FORWARDING, new ForwardedHeaders.Forwarding(authentication,
+                trace.decisionId, !route.forwardCredentials(), route.mcp() != null,
+                route.transactionToken() ? transactionToken(exchange, trace) : null));
         if (route.dpopNonce()) {
             // RFC 9449 section 8.2: a fresh nonce on success spares the client a use_dpop_nonce round trip later.
             exchange.getResponse().getHeaders().set(DPoPNonces.HEADER, c.nonces().current());
         }
         trace.allowed = true;
         trace.forwardedNanos = System.nanoTime();
-        ServerWebExchange.Builder forwarded = exchange.mutate().request(trace.mcpBody == null ? request
-                : withBody(request, trace.mcpBody));
-        if (route.mcp() != null) {
-            ServerHttpRequest original = exchange.getRequest();
-            McpRoute mcp = route.mcp();
-            McpListFilter.MayUse mayUse = (kind, name) -> {
-                McpCall use = new McpCall(null, kind.callMethod(), kind.member(), name, null);
-                return c.authorization().mayUse(original, trace.routeId, route, authentication,
-                        new Operation(use.action(), use.resource(mcp), use.context(true)));
-            };
-            if (trace.mcp != null && trace.mcp.calls().stream().anyMatch(McpCall::lists)) {
-                forwarded.response(new McpListFilter(exchange.getResponse(), trace.mcp, mayUse, mcp.maxListBytes()));
-            } else if (original.getMethod() == HttpMethod.GET) {
-                // The server's own stream may carry list answers too (resumed with Last-Event-ID): inspect it all.
-                forwarded.response(new McpListFilter(exchange.getResponse(), mayUse, mcp.maxListBytes()));
-            }
+        if (route.mcp() == null) {
+            return chain.filter(exchange).onErrorResume(e -> upstreamFailed(exchange, trace, e));
+        }
+        // An MCP route: the body as read, and list answers filtered to what the caller may use.
+        ServerHttpRequest original = exchange.getRequest();
+        ServerWebExchange.Builder forwarded = exchange.mutate().request(trace.mcpBody == null ? original
+                : withBody(original, trace.mcpBody));
+        McpRoute mcp = route.mcp();
+        McpListFilter.MayUse mayUse = (kind, name) -> {
+            McpCall use = new McpCall(null, kind.callMethod(), kind.member(), name, null);
+            return c.authorization().mayUse(original, trace.routeId, route, authentication,
+                    new Operation(use.action(), use.resource(mcp), use.context(true)));
+        };
+        if (trace.mcp != null && trace.mcp.calls().stream().anyMatch(McpCall::lists)) {
+            forwarded.response(new McpListFilter(exchange.getResponse(), trace.mcp, mayUse, mcp.maxListBytes()));
+        } else if (original.getMethod() == HttpMethod.GET) {
+            // The server's own stream may carry list answers too (resumed with Last-Event-ID): inspect it all.
+            forwarded.response(new McpListFilter(exchange.getResponse(), mayUse, mcp.maxListBytes()));
         }
         return chain.filter(forwarded.build())
                 .onErrorResume(e -> upstreamFailed(exchange, trace, e));

@@ -23,8 +23,7 @@ import reactor.netty.http.client.HttpClient;
  * SPIFFE ID, checked against the bundle of that ID's trust domain as configured under {@code tollgate.trust-domains}
  * (bundle endpoints included). No host-name check: the SPIFFE ID identifies the upstream.
  * <p>
- * One TLS client per (route, pinned ID), made once: each has its own connection pool, and the identity it presents is
- * read per handshake, so a rotated SVID needs no new client.
+ * One TLS client per (route, pinned ID), made on first use and again after each rotation of the gateway's SVID.
  */
 public final class UpstreamTls implements AutoCloseable {
 
@@ -34,7 +33,6 @@ public final class UpstreamTls implements AutoCloseable {
     private final UpstreamIdentity identity;
     private final Supplier<TrustDomains> trustDomains;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
-    private final java.util.List<SslContext> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private AutoCloseable source = () -> { };
 
     /** @param identity the gateway's own SVID, or {@code null} when none is configured (routes may not pin then) */
@@ -43,18 +41,10 @@ public final class UpstreamTls implements AutoCloseable {
         this.trustDomains = trustDomains;
         if (identity != null) {
             // A resumed TLS session skips the client certificate: after a rotation the upstream would go on seeing
-            // the old SVID. Forget the sessions, so the next connection authenticates with the new one.
-            identity.onRotation(() -> contexts.forEach(UpstreamTls::forgetSessions));
-        }
-    }
-
-    private static void forgetSessions(SslContext context) {
-        javax.net.ssl.SSLSessionContext sessions = context.sessionContext();
-        for (var ids = sessions.getIds(); ids.hasMoreElements(); ) {
-            javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
-            if (session != null) {
-                session.invalidate();
-            }
+            // the old SVID. Invalidating the cached sessions proved not enough (a TLS 1.3 ticket still resumed), so a
+            // rotation drops the clients: the next request builds one with a new TLS context (no sessions) and, its
+            // TLS configuration being new, a new connection pool, so no connection made with the old SVID is reused.
+            identity.onRotation(clients::clear);
         }
     }
 
@@ -105,7 +95,6 @@ public final class UpstreamTls implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the TLS client for upstream " + peer, e);
         }
-        contexts.add(context);
         return base.secure(spec -> spec.sslContext(context).handlerConfigurator(handler -> {
             SSLEngine engine = handler.engine();
             SSLParameters parameters = engine.getSSLParameters();

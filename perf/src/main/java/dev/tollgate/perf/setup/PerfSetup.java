@@ -4,10 +4,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.gateway.crypto.SignatureProviders;
@@ -59,6 +62,15 @@ public final class PerfSetup {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
         Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
         Files.writeString(dir.resolve("token.jwt"), DemoTokens.mint(key, WORKLOAD, Duration.ofMinutes(59)));
+        // The Spring Security peer's RS256 row: the same claims signed with RSA-2048; the peer's JWK Set holds both.
+        RSAKey rsa = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
+        Files.writeString(dir.resolve("jwks-peer.json"), new JWKSet(List.of(key.toPublicJWK(), rsa.toPublicJWK()))
+                .toString());
+        SignedJWT rs256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID())
+                .type(JOSEObjectType.JWT).build(), SignedJWT.parse(Files.readString(dir.resolve("token.jwt")))
+                .getJWTClaimsSet());
+        rs256.sign(new RSASSASigner(rsa));
+        Files.writeString(dir.resolve("token-rs256.jwt"), rs256.serialize());
         // One workload per Gatling virtual user (cycled): its own SVID and a token whose subject is that SVID.
         Path clients = Files.createDirectories(dir.resolve("clients"));
         for (int i = 0; i < CLIENTS; i++) {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Cold start and memory (issue 15): from `java -jar` to the first allowed request, and the process's RSS then.
+#
+#   perf/coldstart.sh                                               # 3 repetitions on the default JDK
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/coldstart.sh
+#
+# Rows, each a fresh JVM per repetition, unpinned (both cores, default ergonomics), nothing else loading the machine:
+#   tollgate demo            `java -jar tollgate-gateway-exec.jar demo` (README): first 200 of the demo's request 1
+#                            (mTLS + bearer token, policy allow, proxied to the demo upstream)
+#   tollgate demo + CDS      the same from the extracted jar with a class-data archive from a training run
+#                            (JDK 17-23: AppCDS, -XX:ArchiveClassesAtExit; JDK 24+: the AOT cache, -XX:AOTCacheOutput)
+#   peer: scg + security     SCG + Spring Security's resource server (perf/peer/scg-security): first 200 with a
+#                            bearer token (ES256, JWK Set fetched on that first request)
+#   pure scg                 plain Spring Cloud Gateway (perf/peer/scg): first 200 proxied
+# Everything binds to 127.0.0.1 (the demo: 8443, 9444, 9081; the peers 18443; their upstream 18080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+REPS=${REPS:-3}
+JAVA=${JAVA:-java}
+RUN=$(mktemp -d /tmp/tollgate-coldstart.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+echo "building (skip tests) ..."
+mvn -q -B -DskipTests -pl perf -am package dependency:build-classpath -Dmdep.outputFile="$RUN/cp.txt" \
+    -Dmdep.includeScope=runtime >/dev/null
+for p in scg scg-security; do mvn -q -B -DskipTests -f "perf/peer/$p/pom.xml" package >/dev/null; done
+cp gateway/target/tollgate-gateway-exec.jar "$RUN/tollgate.jar"
+"$JAVA" -Djarmode=tools -jar "$RUN/tollgate.jar" extract --destination "$RUN/extracted" >/dev/null
+java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" 18080 18443 >/dev/null
+feature=$("$JAVA" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
+
+# The peers' upstream and JWK Set: a static file server.
+mkdir -p "$RUN/www/api/perf/items"
+echo ok > "$RUN/www/api/perf/items/1"
+cp "$RUN/jwks-peer.json" "$RUN/www/jwks.json"
+python3 -m http.server 18080 --bind 127.0.0.1 --directory "$RUN/www" >/dev/null 2>&1 &
+pids+=($!)
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# first_200 <pid> <curl args...>: milliseconds from now until the request answers 200 (the process must stay up).
+wait_200() {
+  local pid=$1; shift
+  for _ in $(seq 1 3000); do
+    kill -0 "$pid" 2>/dev/null || { echo "process exited" >&2; return 1; }
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)" == 200 ]] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+DEMO_CURL=(--cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem --key .demo/pki/acme-checkout-key.pem
+           https://localhost:8443/api/acme/orders/42)
+demo_token() { echo "Authorization: Bearer $(cat .demo/tokens/acme-checkout.jwt)"; }
+
+# One untimed demo run: makes .demo/ (certificates, keys) and fresh tokens when missing or older than 50 minutes.
+if [[ ! -f .demo/tokens/acme-checkout.jwt || -n "$(find .demo/tokens/acme-checkout.jwt -mmin +50)" ]]; then
+  "$JAVA" -jar "$RUN/tollgate.jar" demo >"$RUN/demo-first.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do [[ -f .demo/tokens/acme-checkout.jwt && -n "$(find .demo/tokens/acme-checkout.jwt -newer "$RUN/cp.txt")" ]] && break; sleep 0.1; done
+  stop "$pid"
+fi
+
+# The class-data archive: a training run that serves one request, then exits.
+if (( feature >= 24 )); then
+  TRAIN=(-XX:AOTCacheOutput="$RUN/app.aot"); USE=(-XX:AOTCache="$RUN/app.aot"); KIND="AOT cache (JDK $feature)"
+else
+  TRAIN=(-XX:ArchiveClassesAtExit="$RUN/app.jsa"); USE=(-XX:SharedArchiveFile="$RUN/app.jsa"); KIND="AppCDS (JDK $feature)"
+fi
+"$JAVA" "${TRAIN[@]}" -jar "$RUN/extracted/tollgate.jar" demo >"$RUN/train.log" 2>&1 &
+pid=$!
+wait_200 "$pid" -H "$(demo_token)" "${DEMO_CURL[@]}" || { tail -20 "$RUN/train.log"; exit 1; }
+stop "$pid"
+
+RAW="$RUN/raw.tsv"
+run() {  # name rep command...
+  local name=$1 rep=$2; shift 2
+  local t0; t0=$(ms)
+  "$@" >"$RUN/run.log" 2>&1 &
+  local pid=$!
+  if [[ "$name" == tollgate* ]]; then
+    wait_200 "$pid" -H "$(demo_token)" "${DEMO_CURL[@]}" || { tail -20 "$RUN/run.log"; exit 1; }
+  elif [[ "$name" == *security* ]]; then
+    wait_200 "$pid" --cacert "$RUN/server-ca.pem" -H "Authorization: Bearer $(cat "$RUN/token.jwt")" \
+        https://localhost:18443/api/perf/items/1 || { tail -20 "$RUN/run.log"; exit 1; }
+  else
+    wait_200 "$pid" --cacert "$RUN/server-ca.pem" https://localhost:18443/api/perf/items/1 \
+        || { tail -20 "$RUN/run.log"; exit 1; }
+  fi
+  local t1; t1=$(ms)
+  local rss; rss=$(rss_mib "$pid")
+  stop "$pid"
+  printf '%s\t%s\t%s\t%s\n' "$name" "$rep" $((t1 - t0)) "$rss" >> "$RAW"
+  printf '  %-34s rep %s: first allowed request after %6d ms, RSS %s MiB\n' "$name" "$rep" $((t1 - t0)) "$rss"
+}
+peer() {  # scg | scg-security
+  local args=("$JAVA" -jar "perf/peer/$1/target/peer-$1.jar" --server.port=18443 --server.address=127.0.0.1
+    --server.ssl.certificate="$RUN/server.pem" --server.ssl.certificate-private-key="$RUN/server-key.pem"
+    "--spring.cloud.gateway.server.webflux.routes[0].id=perf"
+    "--spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:18080"
+    "--spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/api/perf/**")
+  [[ "$1" == scg-security ]] && args+=(
+    --spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:18080/jwks.json
+    --spring.security.oauth2.resourceserver.jwt.jws-algorithms=ES256)
+  exec "${args[@]}"
+}
+
+for rep in $(seq 1 "$REPS"); do
+  run "tollgate demo" "$rep" "$JAVA" -jar "$RUN/tollgate.jar" demo
+  run "tollgate demo + $KIND" "$rep" "$JAVA" "${USE[@]}" -jar "$RUN/extracted/tollgate.jar" demo
+  run "peer: scg + spring-security" "$rep" peer scg-security
+  run "pure scg" "$rep" peer scg
+done
+
+OUT="perf/results/coldstart-$(date -u +%Y-%m-%d-%H%M)-jdk$feature.md"
+python3 - "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS" <<'PY'
+import statistics, sys
+raw, out, jdk, reps = sys.argv[1:]
+rows, order = {}, []
+for line in open(raw):
+    name, rep, ms, rss = line.rstrip("\n").split("\t")
+    if name not in rows:
+        rows[name] = []; order.append(name)
+    rows[name].append((int(ms), int(rss)))
+peer = statistics.median(r[1] for r in rows.get("peer: scg + spring-security", [(0, 0)]))
+lines = [f"# Cold start — {jdk}", "",
+         f"- {reps} repetitions, a fresh JVM each, unpinned on this machine's cores (`nproc`), default JVM ergonomics.",
+         "- From launching `java` to the first 200 of an allowed request (curl polling every 20 ms); RSS of the process "
+         "at that moment. Goal (issue 15): ≤ 5 s with the demo configuration, RSS ≤ the peer's.", "",
+         "| Row | First allowed request, ms: median (min–max) | RSS MiB: median (min–max) |", "|---|---|---|"]
+for name in order:
+    ms = [r[0] for r in rows[name]]; rss = [r[1] for r in rows[name]]
+    lines.append(f"| {name} | {statistics.median(ms):.0f} ({min(ms)}–{max(ms)}) | "
+                 f"{statistics.median(rss):.0f} ({min(rss)}–{max(rss)}) |")
+open(out, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY
+echo "wrote $OUT"
