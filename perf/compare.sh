@@ -9,6 +9,7 @@
 #   ROWS='bearer|dpop' WARM=60 perf/compare.sh   # a subset of rows; a slow machine needs a longer JIT warm-up
 #   THREADS=1 ROWS=dpop REPS=1 perf/compare.sh    # also the gateway's CPU per request by thread (where it goes)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/compare.sh   # the gateways on another JDK
+#   TOLLGATE_ARGS='--management.observations.enable.http=false' perf/compare.sh   # Tollgate rows with extra settings
 #
 # Warm-up: WARM seconds, then WARM_STEP more at a time until the JIT compiler threads took under JIT_TARGET % of the
 # gateway's CPU over the last step (at most WARM_MAX seconds in all). The JIT's share of the measured window is
@@ -315,7 +316,8 @@ run_one() {
   elif [[ "$mode" != "-" ]]; then
     # A fresh replay-store namespace per run: the pre-generated proofs are used once per gateway run.
     TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS \
-        -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$JAR" >"$RUN/gateway-$mode.log" 2>&1 &
+        -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$JAR" ${TOLLGATE_ARGS:-} \
+        >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
   fi
   if [[ -n "$gw" ]]; then
@@ -485,7 +487,8 @@ for name in order:
     gw = f"{med(gws):.1f} ({min(gws):.1f}–{max(gws):.1f})" if gws else "— (no gateway)"
     jits = [r["jit"] for r in rs if not math.isnan(r["jit"])]
     jit = f"{med(jits):.1f} ({min(jits):.1f}–{max(jits):.1f})" if jits else "—"
-    warmed = "–".join(sorted({str(r["warmed"]) for r in rs}, key=int)) if jits else "—"
+    ws = [r["warmed"] for r in rs]
+    warmed = (f"{min(ws)}–{max(ws)}" if min(ws) != max(ws) else f"{ws[0]}") if jits else "—"
     rss = f"{med([r['rss'] for r in rs]):.0f}" if jits else "—"
     lines.append(f"| {name} | {gw} | {ratio} | {goals.get(name, '')} | {med([r['rps'] for r in rs]):.0f} | "
                  f"{med([r['p50'] for r in rs]):.2f} | {med([r['p99'] for r in rs]):.2f} | {sum(r['errors'] for r in rs)} | "

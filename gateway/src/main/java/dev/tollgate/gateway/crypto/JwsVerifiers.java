@@ -30,7 +30,7 @@ public final class JwsVerifiers {
 
     public JwsVerifiers(SignatureProviders providers, long maxKeys) {
         this.providers = providers;
-        this.cache = Caffeine.newBuilder().maximumSize(maxKeys).build();
+        this.cache = Caffeine.newBuilder().maximumSize(maxKeys).executor(Runnable::run).build();
     }
 
     public SignatureProviders providers() {

@@ -67,7 +67,8 @@ public final class TokenVerifier {
         Map<String, Issuer> byIss = new HashMap<>();
         issuers.forEach(i -> byIss.put(i.settings().issuer(), i));
         this.issuers = Map.copyOf(byIss);
-        this.verified = Caffeine.newBuilder().maximumSize(cacheSize)
+        // Maintenance on the calling thread, as in DecisionCache: no common-pool wake-up per request.
+        this.verified = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run)
                 .expireAfter(new ExpireAt<String, Remembered>(r -> r.token().expiresAt(), java.time.Clock.systemUTC()))
                 .recordStats()
                 .build();
