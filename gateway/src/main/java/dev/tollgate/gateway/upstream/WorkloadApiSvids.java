@@ -94,6 +94,9 @@ public final class WorkloadApiSvids implements Watcher<X509Context>, AutoCloseab
             first.completeExceptionally(error);
             return;
         }
+        if (rewatch.isShutdown()) {
+            return; // closed: the stream ended because we ended it
+        }
         log.warn("Workload API stream at {} failed, keeping the current SVID and watching again in {}: {}", socket,
                 REWATCH, error.getMessage());
         rewatch.schedule(() -> client.watchX509Context(this), REWATCH.toMillis(), TimeUnit.MILLISECONDS);
