@@ -86,6 +86,14 @@ public final class ResourcePattern {
     }
 
     Map<String, String> match(String[] parts) {
+        return match(parts, true);
+    }
+
+    /**
+     * Matches {@code parts}; with {@code capture} false the answer is only {@code null} or empty (nothing reads the
+     * captures of a rule without a condition, so they are not collected).
+     */
+    Map<String, String> match(String[] parts, boolean capture) {
         Map<String, String> captures = null;
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
@@ -101,7 +109,7 @@ public final class ResourcePattern {
                 }
             } else if (parts[i].isEmpty()) {
                 return null;
-            } else if (s.capture() != null) {
+            } else if (capture && s.capture() != null) {
                 if (captures == null) {
                     captures = new HashMap<>(4);
                 }

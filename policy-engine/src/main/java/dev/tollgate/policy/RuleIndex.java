@@ -42,7 +42,7 @@ final class RuleIndex {
 
     /** Rules whose action and literal resource prefix fit; the caller still matches each fully. */
     List<Rule> candidates(String action, String[] path) {
-        List<Rule> out = new ArrayList<>();
+        List<Rule> out = new ArrayList<>(4);
         Node root = byAction.get(action);
         if (root != null) {
             collect(root, path, out);
@@ -53,13 +53,21 @@ final class RuleIndex {
 
     private static void collect(Node root, String[] path, List<Rule> out) {
         Node node = root;
-        out.addAll(node.rules);
+        take(node, out);
         for (String segment : path) {
             node = node.children.get(segment);
             if (node == null) {
                 return;
             }
-            out.addAll(node.rules);
+            take(node, out);
+        }
+    }
+
+    // Element by element: addAll would copy each node's list into a fresh array first, even an empty one.
+    private static void take(Node node, List<Rule> out) {
+        List<Rule> rules = node.rules;
+        for (int i = 0; i < rules.size(); i++) {
+            out.add(rules.get(i));
         }
     }
 }

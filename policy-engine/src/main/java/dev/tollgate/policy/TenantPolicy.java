@@ -73,10 +73,12 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
         }
         boolean owned = owns(principal);
         boolean listing = listing(request);
-        Set<String> permits = new TreeSet<>();
-        Set<String> forbids = new TreeSet<>();
-        List<EvaluationError> errors = new ArrayList<>();
-        Set<String> reads = new TreeSet<>();
+        // Created when first needed: most decisions meet one rule and no condition, and what a decision allocates is
+        // what a 100,000-rule heap pays for in collections and fresh pages (perf/results/policy-engine.md).
+        Set<String> permits = null;
+        Set<String> forbids = null;
+        List<EvaluationError> errors = null;
+        Set<String> reads = null;
         Instant validUntil = null;
         Entities entities = this.entities;
         if (entities.served()) {
@@ -96,7 +98,7 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
             if (!owned && !rule.crossTenant()) {
                 continue;
             }
-            Map<String, String> captures = rule.resource().match(path);
+            Map<String, String> captures = rule.resource().match(path, rule.condition() != null);
             if (captures == null) {
                 continue;
             }
@@ -110,26 +112,44 @@ public record TenantPolicy(String tenant, Revision revision, Set<String> trustDo
                 // Listing what the caller may use: some call with some arguments could be permitted, and a forbid
                 // that depends on the arguments does not rule out every call. Calls themselves are decided in full.
                 if (rule.effect() == Effect.PERMIT) {
-                    permits.add(rule.id());
+                    permits = add(permits, rule.id());
                 }
                 continue;
             }
             if (rule.condition() != null) {
+                if (reads == null) {
+                    reads = new TreeSet<>();
+                }
                 reads.addAll(rule.condition().reads());
                 try {
                     if (!rule.condition().evaluate(activation(request, captures, entities))) {
                         continue;
                     }
                 } catch (RuntimeException e) {
+                    if (errors == null) {
+                        errors = new ArrayList<>(2);
+                    }
                     errors.add(new EvaluationError(rule.id(), e.getMessage()));
                     continue;
                 }
             }
-            (rule.effect() == Effect.PERMIT ? permits : forbids).add(rule.id());
+            if (rule.effect() == Effect.PERMIT) {
+                permits = add(permits, rule.id());
+            } else {
+                forbids = add(forbids, rule.id());
+            }
         }
-        boolean allowed = forbids.isEmpty() && !permits.isEmpty() && !(errorsDeny && !errors.isEmpty());
-        List<String> deciding = List.copyOf(allowed ? permits : forbids);
-        return new Decision(allowed, deciding, errors, revision, System.nanoTime() - start, validUntil, reads);
+        boolean allowed = forbids == null && permits != null && !(errorsDeny && errors != null);
+        Set<String> deciding = allowed ? permits : forbids;
+        return new Decision(allowed, deciding == null ? List.of() : List.copyOf(deciding),
+                errors == null ? List.of() : errors, revision, System.nanoTime() - start, validUntil, reads);
+    }
+
+    /** {@code ids} with {@code id} added, sorted (the deciding rules are reported in a stable order). */
+    private static Set<String> add(Set<String> ids, String id) {
+        Set<String> out = ids == null ? new TreeSet<>() : ids;
+        out.add(id);
+        return out;
     }
 
     /** An MCP listing question ({@code tools/list} filtered per tool) rather than one call. */
