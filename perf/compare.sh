@@ -10,6 +10,13 @@
 #   THREADS=1 ROWS=dpop REPS=1 perf/compare.sh    # also the gateway's CPU per request by thread (where it goes)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/compare.sh   # the gateways on another JDK
 #   TOLLGATE_ARGS='--management.observations.enable.http=false' perf/compare.sh   # Tollgate rows with extra settings
+#   OPEN=0 perf/compare.sh          # without the fixed-rate latency runs
+#
+# Fixed arrival rate (OPEN=1, the default): for the rows matching OPEN_ROWS, after the closed measurement and on the
+# same gateway, Gatling sends OPEN_LOAD (0.8) x the throughput just measured, at a fixed rate over OPEN_CONNECTIONS kept
+# connections: OPEN_WARM s, then OPEN_MEASURE s measured; its p50/p99 go in a second table. Gatling talks TLS to the
+# gateway itself, with the shim's client certificate: through HAProxy the load core (Gatling, HAProxy and nginx)
+# saturated before the gateway's core did.
 #
 # Warm-up: WARM seconds, then WARM_STEP more at a time until the JIT compiler threads took under JIT_TARGET % of the
 # gateway's CPU over the last step (at most WARM_MAX seconds in all). The JIT's share of the measured window is
@@ -29,6 +36,12 @@ JIT_TARGET=${JIT_TARGET:-5}
 JAVA=${JAVA:-java}
 MEASURE=${MEASURE:-15}
 CONNECTIONS=${CONNECTIONS:-16}
+OPEN=${OPEN:-1}
+OPEN_ROWS=${OPEN_ROWS:-'^(pure-scg|plain-gateway|tollgate-bearer-jwt$|tollgate-mtls-jwt \(L1 hit\))'}
+OPEN_LOAD=${OPEN_LOAD:-0.8}
+OPEN_WARM=${OPEN_WARM:-10}
+OPEN_MEASURE=${OPEN_MEASURE:-20}
+OPEN_CONNECTIONS=${OPEN_CONNECTIONS:-64}
 UPSTREAM_PORT=18080
 GATEWAY_PORT=18443
 SHIM_PORT=18444
@@ -63,7 +76,14 @@ for p in scg scg-security; do
     && cp "perf/peer/$p/target/peer-$p.jar" "$RUN/" \
     || { echo "peer $p did not build: the peer rows are skipped"; PEERS=0; }
 done
+if [[ $OPEN == 1 ]]; then
+  # Gatling runs from perf's test classpath (the scenarios are test sources).
+  mvn -q -B -pl perf dependency:build-classpath -Dmdep.outputFile="$RUN/cp-test.txt" -Dmdep.includeScope=test >/dev/null
+  cp -r perf/target/test-classes "$RUN/gatling-classes"
+fi
 java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" $UPSTREAM_PORT $GATEWAY_PORT
+[[ $OPEN == 1 ]] && openssl pkcs12 -export -in "$RUN/client.pem" -inkey "$RUN/client-key.pem" -out "$RUN/client.p12" \
+    -passout pass:perf
 TOKEN=$(cat "$RUN/token.jwt")
 echo "material (certificates, tokens, gateway configs; reusable with perf/gatling.sh): $RUN"
 
@@ -362,11 +382,38 @@ run_one() {
   [[ -n "$gw" ]] && { g1=$(cpu_ticks "$gw"); jit1=$(jit_ticks "$gw"); rss=$(rss_kib "$gw"); }
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-after.tsv"
   n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
+  local open_rate=nan open_p50=nan open_p99=nan open_ko=0
+  if [[ -n "$gw" && $OPEN == 1 && "$name" =~ $OPEN_ROWS && "$port" == "$SHIM_PORT" ]]; then
+    open_rate=$(python3 -c 'import re,sys; print(round(float(sys.argv[2]) * float(re.search(r"Requests/sec:\s+([\d.]+)",
+        open(sys.argv[1]).read()).group(1))))' "$RUN/wrk.out" "$OPEN_LOAD")
+    printf '%s\n' "$token" > "$RUN/open-token.txt"
+    taskset -c 1 java --add-opens=java.base/java.lang=ALL-UNNAMED -Xms1g -Xmx1g -Dmodel=fixed-rate -Drate="$open_rate" \
+        -Dwarm="$OPEN_WARM" -Dduration="$OPEN_MEASURE" -Dtarget="https://127.0.0.1:$GATEWAY_PORT" \
+        -Dtoken-file="$RUN/open-token.txt" -Dgatling.ssl.keyStore.file="$RUN/client.p12" \
+        -Dgatling.ssl.keyStore.password=perf -Dgatling.ssl.keyStore.type=PKCS12 -Dgatling.http.requestTimeout=10000 \
+        -Dconnections="$OPEN_CONNECTIONS" \
+        -cp "$RUN/gatling-classes:perf/target/classes:$(cat "$RUN/cp-test.txt")" io.gatling.app.Gatling \
+        --simulation dev.tollgate.perf.gatling.TollgateSimulation --results-folder "$RUN/gatling" \
+        > "$RUN/gatling-$mode-$rep.out" 2>&1 || true
+    read -r open_p50 open_p99 open_ko < <(python3 - "$RUN/gatling-$mode-$rep.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def actual(pattern):
+    m = re.search(pattern + r".*?actual\s*:\s*([\d.]+)", text)
+    return m.group(1) if m else "nan"
+print(actual(r"50th percentile of response time"), actual(r"99th percentile of response time"),
+      actual(r"count of failed events"))
+PY
+)
+    [[ "$open_ko" == nan ]] && open_ko=0
+    printf '  %-34s rep %s: fixed rate %s req/s: p50 %s ms  p99 %s ms  failed %s\n' "$name" "$rep" "$open_rate" \
+        "$open_p50" "$open_p99" "$open_ko"
+  fi
   [[ -n "$gw" ]] && { kill "$gw"; wait "$gw" 2>/dev/null || true; }
   python3 - "$RAW" "$name" "$rep" "$RUN/wrk.out" $((g1-g0)) $((n1-n0)) $((h1-h0)) "$TICKS" "$mode" \
-      $((jit1-jit0)) "$warmed" "$rss" <<'PY'
+      $((jit1-jit0)) "$warmed" "$rss" "$open_rate" "$open_p50" "$open_p99" "$open_ko" <<'PY'
 import re, sys
-raw, name, rep, out, g, n, h, ticks, mode, jit, warmed, rss = sys.argv[1:]
+raw, name, rep, out, g, n, h, ticks, mode, jit, warmed, rss, open_rate, open_p50, open_p99, open_ko = sys.argv[1:]
 text = open(out).read()
 reqs = int(re.search(r"(\d+) requests in", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -382,7 +429,7 @@ gw = us(g) if mode != "-" else float("nan")
 with open(raw, "a") as f:
     jit_share = 100.0 * int(jit) / int(g) if mode != "-" and int(g) > 0 else float("nan")
     f.write("\t".join(map(str, [name, rep, reqs, rps, lat(50), lat(99), errors, gw, us(n), us(h), jit_share, warmed,
-                                int(rss) / 1024])) + "\n")
+                                int(rss) / 1024, open_rate, open_p50, open_p99, open_ko])) + "\n")
 print(f"  {name:34s} rep {rep}: {rps:9.0f} req/s  p50 {lat(50):6.2f} ms  p99 {lat(99):6.2f} ms  "
       f"gateway {gw:7.1f} us/req  JIT {jit_share:4.1f}% (warm-up {warmed}s)  errors {errors}"
       f"{'  ' + sock.group(0) if sock else ''}")
@@ -426,13 +473,15 @@ es256 = float(es256)
 rows = {}
 order = []
 for line in open(raw):
-    name, rep, reqs, rps, p50, p99, errors, gw, ngx, hap, jit, warmed, rss = line.rstrip("\n").split("\t")
+    name, rep, reqs, rps, p50, p99, errors, gw, ngx, hap, jit, warmed, rss, orate, op50, op99, oko = \
+        line.rstrip("\n").split("\t")
     if name not in rows:
         rows[name] = []
         order.append(name)
     rows[name].append(dict(rep=int(rep), rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors),
                            gw=float(gw), ngx=float(ngx), hap=float(hap), jit=float(jit), warmed=int(warmed),
-                           rss=float(rss)))
+                           rss=float(rss), orate=float(orate), op50=float(op50), op99=float(op99),
+                           oko=int(float(oko))))
 med = lambda xs: statistics.median(xs)
 # The baseline: plain Spring Cloud Gateway in its own jar when it ran, else the Tollgate jar's route without the filter.
 base = {r["rep"]: r["gw"] for r in rows.get("pure-scg (no security)", rows.get("plain-gateway", []))}
@@ -498,6 +547,25 @@ for name in order:
         rs = [r["gw"] / 100 for r in rows[name]]
         lines.append(f"- {name}: {med(rs):.1f} µs of gateway CPU per evaluation ({min(rs):.1f}–{max(rs):.1f}); "
                      f"{med([r['rps'] for r in rows[name]]) * 100:.0f} evaluations/s on one core.")
+open_rows = [n for n in order if any(not math.isnan(r["op99"]) for r in rows[n])]
+if open_rows:
+    def op99_med(name):
+        xs = [r["op99"] for r in rows.get(name, []) if not math.isnan(r["op99"])]
+        return med(xs) if xs else float("nan")
+    plain_p99 = op99_med("plain-gateway")
+    lines += ["", "Fixed arrival rate (Gatling: 0.8 × the row's closed-model throughput in that repetition, over 64 kept "
+              "connections each sending at a fixed pace, TLS to the gateway with the shim's client certificate; "
+              "Gatling on core 1; latencies in whole ms as Gatling records them):", "",
+              "| Configuration | Arrival rate req/s (median) | p50 ms | p99 ms, median (min–max) | Failed | Goal (issue 15) |",
+              "|---|---|---|---|---|---|"]
+    for name in open_rows:
+        rs = [r for r in rows[name] if not math.isnan(r["op99"])]
+        p99s = [r["op99"] for r in rs]
+        goal = ""
+        if name.startswith("tollgate-"):
+            goal = verdict(op99_med(name), 2 * plain_p99, f"≤ 2 × the plain row's p99 = {2 * plain_p99:.0f} ms")
+        lines.append(f"| {name} | {med([r['orate'] for r in rs]):.0f} | {med([r['op50'] for r in rs]):.0f} | "
+                     f"{med(p99s):.0f} ({min(p99s):.0f}–{max(p99s):.0f}) | {sum(r['oko'] for r in rs)} | {goal} |")
 bearer = {r["rep"]: r["gw"] for r in rows.get("tollgate-bearer-jwt", [])}
 for name in order:
     if name.startswith("tollgate-dpop"):

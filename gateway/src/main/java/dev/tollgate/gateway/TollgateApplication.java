@@ -4,6 +4,7 @@ import dev.tollgate.gateway.config.ConfigurationProblem;
 import dev.tollgate.gateway.config.ConfigurationSchema;
 import dev.tollgate.gateway.config.ConfigurationValidator;
 import dev.tollgate.gateway.config.InvalidConfigurationException;
+import dev.tollgate.gateway.crypto.SignatureProviders;
 import dev.tollgate.gateway.demo.DemoMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class TollgateApplication {
 
     public static void main(String[] args) {
+        if (args.length == 0 || args[0].equals("demo") || args[0].startsWith("-")) {
+            warmUpSignatureProviders();
+        }
         if (args.length > 0 && args[0].equals("demo")) {
             DemoMain.main(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -47,6 +51,17 @@ public class TollgateApplication {
             e.problems().forEach(p -> System.err.println("\n" + p.describe()));
             System.exit(2);
         }
+    }
+
+    /**
+     * Loading the native signature providers and their self-tests takes a second or more on a cold JVM: done on the
+     * side while the demo's material is made and Spring builds the context, which asks for the same selection and so
+     * waits only for what is left of it.
+     */
+    private static void warmUpSignatureProviders() {
+        Thread warmUp = new Thread(() -> SignatureProviders.select(SignatureProviders.AUTO), "tollgate-crypto-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     public static ConfigurableApplicationContext start(String[] args) {

@@ -164,7 +164,9 @@ public class TollgateConfiguration {
 
     @Bean
     JwsVerifiers jwsVerifiers(TollgateProperties properties) {
-        return new JwsVerifiers(SignatureProviders.select(properties.crypto().providers()), 10_000);
+        SignatureProviders providers = SignatureProviders.select(properties.crypto().providers());
+        org.slf4j.LoggerFactory.getLogger(JwsVerifiers.class).info("{}", providers);
+        return new JwsVerifiers(providers, 10_000);
     }
 
     @Bean

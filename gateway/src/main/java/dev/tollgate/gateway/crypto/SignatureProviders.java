@@ -1,10 +1,6 @@
 package dev.tollgate.gateway.crypto;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Provider;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Amazon Corretto Crypto Provider (AWS-LC), Conscrypt (BoringSSL), BouncyCastle, the JDK — is loaded if it can be and
  * must pass a self-test for the algorithm (a good signature verifies, a tampered and an all-zero one do not) before it
  * is used. The first that passes, in the configured order, wins; the JDK's provider is always the last resort.
- * Selections are made once per JVM and preference (the self-test generates keys).
+ * Selections are made once per JVM and preference.
  */
 public final class SignatureProviders {
 
@@ -39,8 +35,11 @@ public final class SignatureProviders {
     /** JCA name → chosen provider; {@code null} value = the JDK's default provider. */
     private final Map<String, Provider> chosen;
 
-    private SignatureProviders(Map<String, Provider> chosen) {
+    private final List<String> preference;
+
+    private SignatureProviders(Map<String, Provider> chosen, List<String> preference) {
         this.chosen = chosen;
+        this.preference = preference;
     }
 
     /**
@@ -61,6 +60,11 @@ public final class SignatureProviders {
     public Provider forJws(String jwsAlgorithm) {
         String jca = JCA_NAMES.get(jwsAlgorithm);
         return jca == null ? null : chosen.get(jca);
+    }
+
+    @Override
+    public String toString() {
+        return "signature providers (preference " + preference + "): " + describe();
     }
 
     /** JWS algorithm → provider name, for the start-up log and the benchmarks' report. */
@@ -105,7 +109,7 @@ public final class SignatureProviders {
                 if (candidate.getValue() == null) {
                     break; // the JDK's default: nothing faster passed
                 }
-                if (SelfTest.passes(jca, candidate.getValue())) {
+                if (ProviderSelfTest.passes(jca, candidate.getValue())) {
                     pick = candidate.getValue();
                     break;
                 }
@@ -114,9 +118,8 @@ public final class SignatureProviders {
                 chosen.put(jca, pick);
             }
         }
-        SignatureProviders selected = new SignatureProviders(Map.copyOf(chosen));
-        log.info("signature providers (preference {}): {}", order, selected.describe());
-        return selected;
+        // Not logged here: the selection may run before the logging system is set up (TollgateApplication's warm-up).
+        return new SignatureProviders(Map.copyOf(chosen), order);
     }
 
     /** Loads a provider without registering it globally; {@code null} when it is absent or its native part fails. */
@@ -135,70 +138,6 @@ public final class SignatureProviders {
         } catch (Throwable e) { // NoClassDefFoundError, UnsatisfiedLinkError: not available on this platform
             log.debug("signature provider {} not available: {}", name, e.toString());
             return null;
-        }
-    }
-
-    /** A candidate must verify a good signature and refuse a tampered and an all-zero one. */
-    static final class SelfTest {
-        private static final byte[] MESSAGE = "tollgate provider self-test".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        private static final Map<String, KeyPair> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
-
-        static boolean passes(String jca, Provider candidate) {
-            try {
-                KeyPair keys = KEYS.computeIfAbsent(keyType(jca), SelfTest::generate);
-                Signature signer = Signature.getInstance(jca);
-                signer.initSign(keys.getPrivate());
-                signer.update(MESSAGE);
-                byte[] good = signer.sign();
-                byte[] tampered = good.clone();
-                tampered[tampered.length / 2] ^= 0x01;
-                byte[] zero = new byte[good.length];
-                return verify(jca, candidate, keys, good) && !verify(jca, candidate, keys, tampered)
-                        && !verify(jca, candidate, keys, zero);
-            } catch (Exception | LinkageError e) {
-                log.debug("signature provider {} failed the {} self-test: {}", candidate.getName(), jca, e.toString());
-                return false;
-            }
-        }
-
-        private static boolean verify(String jca, Provider p, KeyPair keys, byte[] signature) throws Exception {
-            Signature verifier = Signature.getInstance(jca, p);
-            verifier.initVerify(keys.getPublic());
-            verifier.update(MESSAGE);
-            try {
-                return verifier.verify(signature);
-            } catch (java.security.SignatureException e) {
-                return false; // a malformed signature is a failed verification
-            }
-        }
-
-        private static String keyType(String jca) {
-            if (jca.endsWith("ECDSA")) {
-                return "EC:" + jca.substring(3, 6);
-            }
-            return jca.endsWith("RSA") ? "RSA" : "Ed25519";
-        }
-
-        private static KeyPair generate(String type) {
-            try {
-                if (type.startsWith("EC:")) {
-                    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-                    String curve = switch (type.substring(3)) {
-                        case "256" -> "secp256r1";
-                        case "384" -> "secp384r1";
-                        default -> "secp521r1";
-                    };
-                    g.initialize(new ECGenParameterSpec(curve));
-                    return g.generateKeyPair();
-                }
-                KeyPairGenerator g = KeyPairGenerator.getInstance(type);
-                if ("RSA".equals(type)) {
-                    g.initialize(2048);
-                }
-                return g.generateKeyPair();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.tollgate.perf.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.pace;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -12,6 +14,9 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +36,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code users} virtual users, each with its own certificate on its own kept TLS connection, paced to a total
  * fixed rate of {@code rate} requests/s. {@code material} is a folder written by
  * {@code dev.tollgate.perf.setup.PerfSetup} (perf/compare.sh prints it).
+ * <p>
+ * {@code model=fixed-rate} is the fixed-arrival-rate run perf/compare.sh makes beside its closed one (issue 15): a
+ * plain-HTTPS {@code target} (TLS client certificate from Gatling's key store settings), the bearer token in
+ * {@code token-file}, {@code rate} requests/s over {@code connections} kept connections; {@code warm} seconds first,
+ * then {@code duration} seconds measured. The measured p50/p99 are printed as assertions' actual values.
  */
 public class TollgateSimulation extends Simulation {
 
@@ -76,6 +86,14 @@ public class TollgateSimulation extends Simulation {
     }
 
     {
+        if ("fixed-rate".equals(System.getProperty("model"))) {
+            fixedRate();
+        } else {
+            closed();
+        }
+    }
+
+    private void closed() {
         // USERS virtual users, each on its own kept-alive TLS connection with its own certificate, each paced so the
         // total arrival rate is RATE requests/s whatever the response times (a fixed rate, as an open model has).
         Duration pace = Duration.ofNanos((long) (1e9 * USERS / RATE));
@@ -84,5 +102,38 @@ public class TollgateSimulation extends Simulation {
         setUp(paced.injectOpen(atOnceUsers(USERS)))
                 .protocols(protocol)
                 .assertions(global().failedRequests().percent().lt(1.0));
+    }
+
+    private void fixedRate() {
+        String token;
+        try {
+            token = Files.readString(Path.of(System.getProperty("token-file"))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpProtocolBuilder protocol = http.baseUrl(TARGET).header("Authorization", "Bearer " + token).disableWarmUp();
+        // CONNECTIONS users, each on its own kept connection, each sending every CONNECTIONS/RATE seconds: a fixed
+        // arrival rate as long as answers come faster than that (8 ms at 64 connections and 8,000/s), and a late one
+        // is followed at once by the next. Gatling's open injection (a new user per request, connections shared) is
+        // not used: it opens a new connection for every request that finds all busy, without bound, and on a 2-core
+        // machine each burst became thousands of TLS handshakes and 1 s SYN retries — the tail it measured was the
+        // load generator's, not the gateway's.
+        int connections = Integer.parseInt(System.getProperty("connections", "64"));
+        Duration pace = Duration.ofNanos((long) (1e9 * connections / RATE));
+        long warm = Long.parseLong(System.getProperty("warm", "10"));
+        ScenarioBuilder warmUp = scenario("warm-up").during(Duration.ofSeconds(warm)).on(pace(pace).exec(
+                http("warm-up").get(session -> "/api/perf/items/" + (COUNTER.incrementAndGet() % 8))
+                        .check(status().is(200))));
+        ScenarioBuilder measured = scenario("fixed rate " + RATE + "/s").during(Duration.ofSeconds(DURATION)).on(
+                pace(pace).exec(http("measured").get(session -> "/api/perf/items/" + (COUNTER.incrementAndGet() % 8))
+                        .check(status().is(200))));
+        // The warm-up's users join over half of it, so Gatling's own JIT warms at a rising rate.
+        setUp(warmUp.injectOpen(rampUsers(connections).during(Duration.ofSeconds(Math.max(1, warm / 2))))
+                .andThen(measured.injectOpen(atOnceUsers(connections))))
+                .protocols(protocol)
+                // Always true: they are here for the figures Gatling prints with them (actual : N).
+                .assertions(details("measured").responseTime().percentile(50.0).gte(0),
+                        details("measured").responseTime().percentile(99.0).gte(0),
+                        details("measured").failedRequests().count().gte(0L));
     }
 }
