@@ -63,7 +63,10 @@ public final class RedisProcess implements AutoCloseable {
                             Integer.toString(port), "--save", "", "--appendonly", "no", "--enable-debug-command",
                             "local"));
             command.addAll(extraArgs);
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            // Its own working folder: a replica's full resync writes dump.rdb where no --dir says otherwise (it once
+            // landed in the module's folder, and in git).
+            process = new ProcessBuilder(command).directory(java.nio.file.Files.createTempDirectory("redis-" + port)
+                            .toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IllegalStateException("redis-server is needed for this test (apt-get install redis-server)", e);
