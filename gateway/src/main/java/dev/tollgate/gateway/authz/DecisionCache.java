@@ -38,6 +38,8 @@ public final class DecisionCache {
     }
 
     private final Cache<DecisionCacheKey, CachedDecision> local;
+    /** {@code max-entries: 0} turns the in-process tier off: not even a put that is evicted at once. */
+    private final boolean localTier;
     private final RedisAccess redis;
     private final Dependency dependency;
     private final String prefix;
@@ -48,6 +50,7 @@ public final class DecisionCache {
         this.redis = redis;
         this.dependency = dependency;
         this.prefix = keyPrefix + "decision:";
+        this.localTier = maxEntries > 0;
         // Maintenance (eviction, expiry) on the calling thread: on the request path a hand-off to the common pool
         // cost a thread wake-up and context switches per request, more than the maintenance itself.
         this.local = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
@@ -59,7 +62,7 @@ public final class DecisionCache {
     /** L1, then L2; empty on a miss (including a Redis failure or an entry whose attributes differ). */
     public Mono<Hit> get(DecisionCacheKey key, Function<String, String> attributes) {
         Instant now = clock.instant();
-        CachedDecision l1 = local.getIfPresent(key);
+        CachedDecision l1 = localTier ? local.getIfPresent(key) : null;
         if (l1 != null && l1.expiresAt().isAfter(now) && l1.matches(attributes)) {
             return Mono.just(new Hit(l1, "L1"));
         }
@@ -69,7 +72,11 @@ public final class DecisionCache {
         return dependency.call(() -> redis.reactive().flatMap(r -> r.get(prefix + key.digest())))
                 .map(DecisionCache::decode)
                 .filter(d -> d.expiresAt().isAfter(clock.instant()) && d.matches(attributes))
-                .doOnNext(d -> local.put(key, d))
+                .doOnNext(d -> {
+                    if (localTier) {
+                        local.put(key, d);
+                    }
+                })
                 .map(d -> new Hit(d, "L2"))
                 .onErrorResume(e -> {
                     log.debug("decision cache L2 unavailable: {}", e.toString());
@@ -83,7 +90,9 @@ public final class DecisionCache {
         if (ttlMillis <= 0) {
             return;
         }
-        local.put(key, decision);
+        if (localTier) {
+            local.put(key, decision);
+        }
         if (redis != null && redis.connected()) {
             String body = encode(decision);
             dependency.call(() -> redis.reactive().flatMap(r -> r.psetex(prefix + key.digest(), ttlMillis, body)))
