@@ -55,8 +55,9 @@ public class TollgateApplication {
 
     /**
      * Loading the native signature providers and their self-tests takes a second or more on a cold JVM: done on the
-     * side while the demo's material is made and Spring builds the context, which asks for the same selection and so
-     * waits only for what is left of it.
+     * side while the demo's material is made and Spring builds the context, which (with the default preference,
+     * {@code auto}) asks for the same selection and so waits only for what is left of it. Another configured preference
+     * selects anew; the providers this one loaded are loaded already.
      */
     private static void warmUpSignatureProviders() {
         Thread warmUp = new Thread(() -> SignatureProviders.select(SignatureProviders.AUTO), "tollgate-crypto-warm-up");
