@@ -11,6 +11,8 @@
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/compare.sh   # the gateways on another JDK
 #   TOLLGATE_ARGS='--management.observations.enable.http=false' perf/compare.sh   # Tollgate rows with extra settings
 #   OPEN=0 perf/compare.sh          # without the fixed-rate latency runs
+#   JFR=1 ROWS=dpop REPS=1 perf/compare.sh   # also a JFR profile of each measured window (1 ms sampling), summarised
+#                                   # by perf/jfr-summary.py; JFR costs CPU, so such a run's µs/req are not figures
 #
 # Fixed arrival rate (OPEN=1, the default): for the rows matching OPEN_ROWS, after the closed measurement and on the
 # same gateway, Gatling sends OPEN_LOAD (0.8) x the throughput just measured, at a fixed rate over OPEN_CONNECTIONS kept
@@ -85,6 +87,14 @@ java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.Perf
 [[ $OPEN == 1 ]] && openssl pkcs12 -export -in "$RUN/client.pem" -inkey "$RUN/client-key.pem" -out "$RUN/client.p12" \
     -passout pass:perf
 TOKEN=$(cat "$RUN/token.jwt")
+if [[ "${JFR:-0}" == 1 ]]; then
+  # JFR's profile settings with Java sampling every 1 ms instead of 10: enough samples in one measured window.
+  JFR_HOME=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
+  sed 's/>10 ms</>1 ms</; s/>20 ms</>1 ms</' "$JFR_HOME/lib/jfr/profile.jfc" > "$RUN/sampling.jfc"
+  # Enabled from launch: starting JFR later instruments classes and deoptimises, and the measured window would be
+  # half JIT. The measured window is then a second recording with the same settings (no new instrumentation).
+  JFR_FLAGS="-XX:StartFlightRecording=settings=$RUN/sampling.jfc,maxage=1s"
+fi
 echo "material (certificates, tokens, gateway configs; reusable with perf/gatling.sh): $RUN"
 
 # Redis for the L2 row: the machine's own on 6379, or a throwaway one; either way on the load core.
@@ -325,7 +335,7 @@ run_one() {
   if [[ "$mode" == peer-* ]]; then
     local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes alg=ES256
     [[ "$peer" == *-rs256 ]] && { peer=${peer%-rs256}; alg=RS256; token=$(cat "$RUN/token-rs256.jwt"); }
-    taskset -c 0 "$JAVA" $JVM_FLAGS -jar "$RUN/peer-$peer.jar" --server.port=$GATEWAY_PORT \
+    taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} -jar "$RUN/peer-$peer.jar" --server.port=$GATEWAY_PORT \
         --server.ssl.certificate="$RUN/server.pem" --server.ssl.certificate-private-key="$RUN/server-key.pem" \
         "--$routes[0].id=perf" "--$routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT" \
         "--$routes[0].predicates[0]=Path=/api/perf/**" \
@@ -335,7 +345,7 @@ run_one() {
     gw=$!
   elif [[ "$mode" != "-" ]]; then
     # A fresh replay-store namespace per run: the pre-generated proofs are used once per gateway run.
-    TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS \
+    TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} \
         -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$JAR" ${TOLLGATE_ARGS:-} \
         >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
@@ -376,11 +386,18 @@ run_one() {
   [[ -n "$gw" ]] && { g0=$(cpu_ticks "$gw"); jit0=$(jit_ticks "$gw"); }
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-before.tsv"
   n0=$(nginx_ticks); h0=$(cpu_ticks "$HAPROXY_PID")
+  [[ -n "$gw" && "${JFR:-0}" == 1 ]] && "$JFR_HOME/bin/jcmd" "$gw" JFR.start name=measure settings="$RUN/sampling.jfc" \
+      filename="$RUN/jfr-$mode-$rep.jfr" >/dev/null
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
       -H "Authorization: Bearer $token" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
   local g1=0 n1 h1 jit1=0 rss=0
   [[ -n "$gw" ]] && { g1=$(cpu_ticks "$gw"); jit1=$(jit_ticks "$gw"); rss=$(rss_kib "$gw"); }
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-after.tsv"
+  if [[ -n "$gw" && "${JFR:-0}" == 1 ]]; then
+    "$JFR_HOME/bin/jcmd" "$gw" JFR.stop name=measure >/dev/null
+    JFR_JAVA_HOME="$JFR_HOME" python3 perf/jfr-summary.py "$RUN/jfr-$mode-$rep.jfr" > "$RUN/jfr-$mode-$rep.txt" || true
+    echo "  JFR profile: $RUN/jfr-$mode-$rep.jfr, summary $RUN/jfr-$mode-$rep.txt"
+  fi
   n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
   local open_rate=nan open_p50=nan open_p99=nan open_ko=0
   if [[ -n "$gw" && $OPEN == 1 && "$name" =~ $OPEN_ROWS && "$port" == "$SHIM_PORT" ]]; then

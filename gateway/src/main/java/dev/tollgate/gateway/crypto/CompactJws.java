@@ -28,10 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * @param encodedHeader the header part as sent
  * @param signingInput  {@code header.payload} as sent, the bytes the signature covers
  * @param signature     the signature part
- * @param id            hex SHA-256 of {@code signingInput}
  */
 public record CompactJws(Map<String, Object> header, Map<String, Object> payload, Base64URL encodedHeader,
-                         String signingInput, Base64URL signature, String id) {
+                         String signingInput, Base64URL signature) {
 
     private static final JsonMapper STRICT_JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -53,13 +52,11 @@ public record CompactJws(Map<String, Object> header, Map<String, Object> payload
     public static CompactJws parse(String compact, boolean jsonPayload) {
         Parts parts = split(compact);
         return new CompactJws(json(parts.header(), "header"), jsonPayload ? json(parts.payload(), "payload") : null,
-                new Base64URL(parts.header()), parts.signingInput(), new Base64URL(parts.signature()),
-                parts.id());
+                new Base64URL(parts.header()), parts.signingInput(), new Base64URL(parts.signature()));
     }
 
     /**
-     * The split parts and the identity only, without decoding the JSON: what a verified-token cache needs to find a
-     * token it has already checked in full.
+     * The split parts only, without decoding the JSON.
      */
     public static Parts split(String compact) {
         if (compact == null) {
@@ -80,11 +77,21 @@ public record CompactJws(Map<String, Object> header, Map<String, Object> payload
             throw new MalformedJwsException("a signed JWS has a header and a signature");
         }
         String signingInput = compact.substring(0, second);
-        return new Parts(header, payload, signature, signingInput, Sha256.hex(signingInput));
+        return new Parts(header, payload, signature, signingInput);
     }
 
-    /** The three parts as sent and the identity. */
-    public record Parts(String header, String payload, String signature, String signingInput, String id) {
+    /** The three parts as sent. */
+    public record Parts(String header, String payload, String signature, String signingInput) {
+
+        /** Hex SHA-256 of {@code signingInput}; computed on each call (a DPoP proof never needs it). */
+        public String id() {
+            return Sha256.hex(signingInput);
+        }
+    }
+
+    /** Hex SHA-256 of {@code signingInput}, the identity; computed on each call (a DPoP proof never needs it). */
+    public String id() {
+        return Sha256.hex(signingInput);
     }
 
     public byte[] signingInputBytes() {

@@ -17,6 +17,8 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.util.Map;
 
 /**
  * JWS verifiers for public JWKs, on the provider {@link SignatureProviders} chose for the algorithm. A verifier is
@@ -27,10 +29,54 @@ public final class JwsVerifiers {
 
     private final SignatureProviders providers;
     private final Cache<String, JWSVerifier> cache;
+    /** Parsed header keys by their JSON members; only public keys are kept. */
+    private final Cache<Map<String, Object>, PublicJwk> keys;
 
     public JwsVerifiers(SignatureProviders providers, long maxKeys) {
         this.providers = providers;
         this.cache = Caffeine.newBuilder().maximumSize(maxKeys).executor(Runnable::run).build();
+        this.keys = Caffeine.newBuilder().maximumSize(maxKeys).executor(Runnable::run).build();
+    }
+
+    /**
+     * A public key carried in a JWS header ({@code jwk}), parsed, with its RFC 7638 thumbprint.
+     *
+     * @param jwk        the key (never private)
+     * @param thumbprint base64url SHA-256 thumbprint
+     */
+    public record PublicJwk(JWK jwk, String thumbprint) {
+    }
+
+    /**
+     * Parses a header's {@code jwk} member, remembering it (bounded) by its members: a workload sends the same key in
+     * every DPoP proof, and parsing it (an EC point check in big-integer arithmetic) and hashing its thumbprint cost
+     * more than looking it up. Equal members are the same key, whatever else the header says.
+     *
+     * @throws ParseException when the member is not a JSON object, not a well-formed JWK, or a private key
+     */
+    public PublicJwk publicJwk(Object member) throws ParseException {
+        if (!(member instanceof Map<?, ?> map)) {
+            throw new ParseException("the jwk header parameter is not a JSON object", 0);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> members = (Map<String, Object>) map;
+        PublicJwk known = keys.getIfPresent(members);
+        if (known != null) {
+            return known;
+        }
+        JWK jwk = JWK.parse(members);
+        if (jwk.isPrivate()) {
+            throw new ParseException("the jwk header parameter is a private key", 0); // as Nimbus's header parser says
+        }
+        PublicJwk parsed;
+        try {
+            parsed = new PublicJwk(jwk, jwk.computeThumbprint().toString());
+        } catch (JOSEException e) {
+            throw new ParseException("no thumbprint for the jwk: " + e.getMessage(), 0);
+        }
+        // A copy as the key: the caller's map must not be able to change an entry's hash.
+        keys.put(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(members)), parsed);
+        return parsed;
     }
 
     public SignatureProviders providers() {

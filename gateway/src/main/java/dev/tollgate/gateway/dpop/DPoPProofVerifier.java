@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.tollgate.gateway.crypto.CompactJws;
 import dev.tollgate.gateway.crypto.JwsVerifiers;
@@ -15,8 +14,10 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -91,13 +92,22 @@ public final class DPoPProofVerifier {
         CompactJws jws;
         JWSHeader header;
         JWTClaimsSet claims;
+        JwsVerifiers.PublicJwk key;
         try {
             // Strict: one proof has one spelling (RFC 7515 section 2), and no duplicate members.
             jws = CompactJws.parse(compact);
             if (jws.hasHeader("crit")) {
                 throw challenges.invalidProof("dpop.crit", "the DPoP proof has critical headers that are not understood");
             }
-            header = JWSHeader.parse(jws.header(), jws.encodedHeader());
+            // The header without its key, which is parsed (and remembered) apart: the same key comes in every proof.
+            Object jwkMember = jws.header().get("jwk");
+            Map<String, Object> rest = jws.header();
+            if (rest.containsKey("jwk")) {
+                rest = new LinkedHashMap<>(rest);
+                rest.remove("jwk");
+            }
+            header = JWSHeader.parse(rest, jws.encodedHeader());
+            key = jwkMember == null ? null : verifiers.publicJwk(jwkMember);
             claims = JWTClaimsSet.parse(jws.payload());
         } catch (ParseException | IllegalArgumentException e) {
             throw challenges.invalidProof("dpop.malformed", "the DPoP proof is not a well-formed signed JWT");
@@ -108,22 +118,17 @@ public final class DPoPProofVerifier {
         if (!algorithms.contains(header.getAlgorithm())) {
             throw challenges.invalidProof("dpop.algorithm", "the DPoP proof's algorithm is not accepted");
         }
-        JWK jwk = header.getJWK();
-        if (jwk == null) {
+        if (key == null) {
             throw challenges.invalidProof("dpop.jwk-missing", "the DPoP proof carries no jwk");
-        }
-        if (jwk.isPrivate()) {
-            throw challenges.invalidProof("dpop.jwk-private", "the DPoP proof's jwk must not contain a private key");
         }
         checkClaims(claims, method, uri, now);
         String jti = jti(claims);
         if (nonceRequired) {
             checkNonce(claims);
         }
-        String jkt;
+        String jkt = key.thumbprint();
         try {
-            jkt = jwk.computeThumbprint().toString();
-            if (!verifiers.verifier(header.getAlgorithm(), jwk, jkt).verify(header, jws.signingInputBytes(),
+            if (!verifiers.verifier(header.getAlgorithm(), key.jwk(), jkt).verify(header, jws.signingInputBytes(),
                     jws.signature())) {
                 throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
             }
@@ -146,7 +151,9 @@ public final class DPoPProofVerifier {
             throw challenges.invalidProof("dpop.htm", "the DPoP proof's htm does not match the request method");
         }
         String htu = string(claims, "htu");
-        if (htu == null || !normalise(htu).equals(normalise(effectiveUri(uri)))) {
+        String addressed = normalise(effectiveUri(uri));
+        // A client that sends the URI in its normal form (most do) is matched without parsing what it sent.
+        if (htu == null || !htu.equals(addressed) && !normalise(htu).equals(addressed)) {
             throw challenges.invalidProof("dpop.htu", "the DPoP proof's htu does not match the request URI");
         }
         if (claims.getIssueTime() == null) {

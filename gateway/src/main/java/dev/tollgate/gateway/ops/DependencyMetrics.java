@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 public final class DependencyMetrics implements DependencyListener {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> gauges = new ConcurrentHashMap<>();
+    /** Per dependency; a success is one map lookup and an increment, as it happens on every remote call. */
+    private final Map<String, Meters> meters = new ConcurrentHashMap<>();
     private volatile Supplier<DependencyRegistry> dependencies = () -> null;
 
     public DependencyMetrics(MeterRegistry registry) {
@@ -33,33 +33,33 @@ public final class DependencyMetrics implements DependencyListener {
 
     @Override
     public void succeeded(String dependency) {
-        count(dependency, "success");
+        meters(dependency).success.increment();
     }
 
     @Override
     public void failed(String dependency, DependencyUnavailableException.Reason reason) {
-        count(dependency, reason.name().toLowerCase(java.util.Locale.ROOT));
+        meters(dependency).failures.computeIfAbsent(reason, r -> counter(dependency,
+                r.name().toLowerCase(java.util.Locale.ROOT))).increment();
     }
 
     @Override
     public void stateChanged(String dependency, String state) {
-        gauge(dependency);
+        meters(dependency);
     }
 
-    private void count(String dependency, String outcome) {
-        gauge(dependency);
-        calls.computeIfAbsent(dependency + '|' + outcome, k -> Counter.builder("tollgate.dependency.calls")
-                .description("Calls through a dependency guard, by outcome").tag("dependency", dependency)
-                .tag("outcome", outcome).register(registry)).increment();
-    }
-
-    private void gauge(String dependency) {
-        gauges.computeIfAbsent(dependency, d -> {
+    private Meters meters(String dependency) {
+        Meters m = meters.get(dependency);
+        return m != null ? m : meters.computeIfAbsent(dependency, d -> {
             Gauge.builder("tollgate.dependency.state", () -> code(d))
                     .description("Breaker state: 0 closed, 1 half-open, 2 open, 3 other").tag("dependency", d)
                     .register(registry);
-            return Boolean.TRUE;
+            return new Meters(counter(d, "success"), new ConcurrentHashMap<>());
         });
+    }
+
+    private Counter counter(String dependency, String outcome) {
+        return Counter.builder("tollgate.dependency.calls").description("Calls through a dependency guard, by outcome")
+                .tag("dependency", dependency).tag("outcome", outcome).register(registry);
     }
 
     private int code(String dependency) {
@@ -67,5 +67,9 @@ public final class DependencyMetrics implements DependencyListener {
         String state = r == null ? null : r.states().get(dependency);
         return state == null || state.equals("CLOSED") ? 0 : state.startsWith("HALF") ? 1 : state.equals("OPEN") ? 2
                 : 3;
+    }
+
+    /** One dependency's meters: its gauge is registered when this is made. */
+    private record Meters(Counter success, Map<DependencyUnavailableException.Reason, Counter> failures) {
     }
 }

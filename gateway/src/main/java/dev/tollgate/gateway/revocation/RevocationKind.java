@@ -21,8 +21,11 @@ public enum RevocationKind {
     /** A tenant offboarded: all its principals are denied, for good. */
     TENANT_OFFBOARDED;
 
+    /** Made once: every enforced request builds six revocation keys from it. */
+    private final String wireName = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return wireName;
     }
 
     public static RevocationKind fromWire(String name) {
