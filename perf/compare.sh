@@ -11,6 +11,8 @@
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/compare.sh   # the gateways on another JDK
 #   TOLLGATE_ARGS='--management.observations.enable.http=false' perf/compare.sh   # Tollgate rows with extra settings
 #   OPEN=0 perf/compare.sh          # without the fixed-rate latency runs
+#   BASE_JAR=/tmp/old/tollgate-gateway-exec.jar ROWS=bearer perf/compare.sh   # each Tollgate row also run on
+#                                   # another build of the gateway ("[before]" rows): a change's effect in one run
 #   JFR=1 ROWS=dpop REPS=1 perf/compare.sh   # also a JFR profile of each measured window (1 ms sampling), summarised
 #                                   # by perf/jfr-summary.py; JFR costs CPU, so such a run's µs/req are not figures
 #
@@ -71,6 +73,7 @@ mvn -q -B -DskipTests -pl perf -am package dependency:build-classpath -Dmdep.out
 # Copied into the run folder: a rebuild while the comparison runs must not change what it measures.
 cp "$ROOT/gateway/target/tollgate-gateway-exec.jar" "$RUN/tollgate.jar"
 JAR="$RUN/tollgate.jar"
+[[ -n "${BASE_JAR:-}" ]] && cp "$BASE_JAR" "$RUN/base.jar"
 # The peers (issue 15): plain Spring Cloud Gateway, and SCG + Spring Security's resource server; same versions.
 PEERS=1
 for p in scg scg-security; do
@@ -329,9 +332,21 @@ if [[ -n "${ROWS:-}" ]]; then
   CONFIGS=("${kept[@]}")
 fi
 
+if [[ -n "${BASE_JAR:-}" ]]; then
+  with_base=()
+  for c in "${CONFIGS[@]}"; do
+    with_base+=("$c")
+    IFS='|' read -r name mode port script <<<"$c"
+    [[ "$name" == tollgate-* ]] && with_base+=("$name [before]|base:$mode|$port|$script")
+  done
+  CONFIGS=("${with_base[@]}")
+fi
+
 run_one() {
   local name=$1 mode=$2 port=$3 script=$4 rep=$5
-  local gw="" token=$TOKEN
+  local gw="" token=$TOKEN jar=$JAR
+  # A "[before]" row: the same configuration on the BASE_JAR build.
+  [[ "$mode" == base:* ]] && { mode=${mode#base:}; jar="$RUN/base.jar"; }
   if [[ "$mode" == peer-* ]]; then
     local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes alg=ES256
     [[ "$peer" == *-rs256 ]] && { peer=${peer%-rs256}; alg=RS256; token=$(cat "$RUN/token-rs256.jwt"); }
@@ -346,7 +361,7 @@ run_one() {
   elif [[ "$mode" != "-" ]]; then
     # A fresh replay-store namespace per run: the pre-generated proofs are used once per gateway run.
     TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} \
-        -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$JAR" ${TOLLGATE_ARGS:-} \
+        -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$jar" ${TOLLGATE_ARGS:-} \
         >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
   fi
