@@ -8,26 +8,9 @@ approximates the event loop's Java CPU per request; the difference by frame says
 counts once per sample however deep it recurs). Native work is attributed to the Java frame that called it.
 """
 import collections
-import json
-import re
-import os
-import subprocess
 import sys
 
-
-def stacks(path):
-    jfr = os.path.join(os.environ.get("JFR_JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64"), "bin", "jfr")
-    out = subprocess.run([jfr, "print", "--json", "--stack-depth", "200", "--events", "jdk.ExecutionSample", path],
-                         capture_output=True, text=True, check=True).stdout
-    for e in json.loads(out)["recording"]["events"]:
-        v = e["values"]
-        thread = (v.get("sampledThread") or {}).get("javaName") or ""
-        if thread.startswith(("tollgate-io", "reactor-http")):
-            frames = (v.get("stackTrace") or {}).get("frames", [])
-            # Lambda classes are named per run (Foo$$Lambda$2305+0x...): one name for all, so runs compare.
-            yield [re.sub(r"\$\$Lambda[$/+.\w]*?\.(\w+)$", r"$$Lambda.\1",
-                          (f["method"]["type"]["name"] + "." + f["method"]["name"]).replace("/", "."))
-                   for f in frames]
+from jfr_stacks import stacks
 
 
 def inclusive(path):

@@ -3,38 +3,17 @@
 
     perf/jfr-summary.py recording.jfr [thread-name-prefixes]   # default: the event loops (tollgate-io, reactor-http)
 
-Reads `jfr print --json --events jdk.ExecutionSample,jdk.NativeMethodSample`. JFR samples Java frames only, so work
+Reads the recording's `jdk.ExecutionSample` events (perf/jfr_stacks.py). JFR samples Java frames only, so work
 in native code called from Java is attributed to the Java frame that called it; kernel time is not seen at all.
 """
 import collections
-import json
-import os
-import subprocess
 import sys
 
+from jfr_stacks import EVENT_LOOPS, stacks as stacks_of
+
 path = sys.argv[1]
-prefix = tuple((sys.argv[2] if len(sys.argv) > 2 else "tollgate-io,reactor-http").split(","))
-jfr = os.path.join(os.environ.get("JFR_JAVA_HOME", os.path.dirname(os.path.dirname(
-    os.path.realpath(subprocess.check_output(["bash", "-c", "command -v java"], text=True).strip())))), "bin", "jfr")
-out = subprocess.run([jfr, "print", "--json", "--stack-depth", "200", "--events", "jdk.ExecutionSample", path],
-                     capture_output=True, text=True, check=True).stdout
-events = json.loads(out)["recording"]["events"]
-
-
-def frame_name(f):
-    m = f["method"]
-    return (m["type"]["name"] + "." + m["name"]).replace("/", ".")
-
-
-stacks = []
-for e in events:
-    v = e["values"]
-    thread = (v.get("sampledThread") or {}).get("javaName") or ""
-    if not thread.startswith(prefix):
-        continue
-    frames = [frame_name(f) for f in (v.get("stackTrace") or {}).get("frames", [])]
-    if frames:
-        stacks.append(frames)
+prefix = tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 else EVENT_LOOPS
+stacks = list(stacks_of(path, prefix))
 n = len(stacks)
 print(f"{n} samples on threads {', '.join(p + '*' for p in prefix)}")
 if not n:

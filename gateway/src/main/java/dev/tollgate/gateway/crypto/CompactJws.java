@@ -82,11 +82,6 @@ public record CompactJws(Map<String, Object> header, Map<String, Object> payload
 
     /** The three parts as sent. */
     public record Parts(String header, String payload, String signature, String signingInput) {
-
-        /** Hex SHA-256 of {@code signingInput}; computed on each call (a DPoP proof never needs it). */
-        public String id() {
-            return Sha256.hex(signingInput);
-        }
     }
 
     /** Hex SHA-256 of {@code signingInput}, the identity; computed on each call (a DPoP proof never needs it). */

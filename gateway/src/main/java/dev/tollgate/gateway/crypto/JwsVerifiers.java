@@ -18,6 +18,8 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -75,7 +77,7 @@ public final class JwsVerifiers {
             throw new ParseException("no thumbprint for the jwk: " + e.getMessage(), 0);
         }
         // A copy as the key: the caller's map must not be able to change an entry's hash.
-        keys.put(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(members)), parsed);
+        keys.put(Collections.unmodifiableMap(new LinkedHashMap<>(members)), parsed);
         return parsed;
     }
 
