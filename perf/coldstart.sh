@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Cold start and memory (issue 15): from `java -jar` to the first allowed request, and the process's RSS then.
+# Cold start and memory (issue 15): from `java -jar` to the first allowed request, and the process's RSS and CPU then.
 #
 #   perf/coldstart.sh                                               # 3 repetitions on the default JDK
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/coldstart.sh
+#   BASE_JAR=/tmp/base/gateway/target/tollgate-gateway-exec.jar perf/coldstart.sh   # + "[before]" rows, same run
 #
 # Rows, each a fresh JVM per repetition, unpinned (both cores, default ergonomics), nothing else loading the machine:
 #   tollgate demo            `java -jar tollgate-gateway-exec.jar demo` (README): first 200 of the demo's request 1
 #                            (mTLS + bearer token, policy allow, proxied to the demo upstream)
-#   tollgate demo + CDS      the same from the extracted jar with a class-data archive from a training run
-#                            (JDK 17-23: AppCDS, -XX:ArchiveClassesAtExit; JDK 24+: the AOT cache, -XX:AOTCacheOutput)
+#   tollgate extracted       the same from the extracted jar (plain jars on the class path, no nested-jar loader)
+#   tollgate extracted + archive   the same with the class-data archive made by `archive` (docs/PRODUCTION.md,
+#                            Start-up; JDK 17-24: static CDS, JDK 25+: the AOT cache), required: -Xshare:on /
+#                            -XX:AOTMode=on, so a run never times an archive the JVM silently declined
 #   peer: scg + security     SCG + Spring Security's resource server (perf/peer/scg-security): first 200 with a
 #                            bearer token (ES256, JWK Set fetched on that first request)
 #   pure scg                 plain Spring Cloud Gateway (perf/peer/scg): first 200 proxied
-# Everything binds to 127.0.0.1 (the demo: 8443, 9444, 9081; the peers 18443; their upstream 18080).
+# With BASE_JAR, every Tollgate row also runs on that build ("[before]"), in the same repetition.
+# CPU ms = the process's utime + stime at the first 200 (all threads: main, JIT compilers, GC), steadier than wall time
+# on a shared machine.
+# Everything binds to 127.0.0.1 (the demo: 8443, 9443, 9444, 9081; the peers 18443; their upstream 18080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,6 +35,12 @@ mvn -q -B -DskipTests -pl perf -am package dependency:build-classpath -Dmdep.out
 for p in scg scg-security; do mvn -q -B -DskipTests -f "perf/peer/$p/pom.xml" package >/dev/null; done
 cp gateway/target/tollgate-gateway-exec.jar "$RUN/tollgate.jar"
 "$JAVA" -Djarmode=tools -jar "$RUN/tollgate.jar" extract --destination "$RUN/extracted" >/dev/null
+BUILDS=("")
+if [[ -n "${BASE_JAR:-}" ]]; then
+  cp "$BASE_JAR" "$RUN/tollgate-before.jar"
+  "$JAVA" -Djarmode=tools -jar "$RUN/tollgate-before.jar" extract --destination "$RUN/extracted-before" >/dev/null
+  BUILDS+=("-before")
+fi
 java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" 18080 18443 >/dev/null
 feature=$("$JAVA" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
 
@@ -51,6 +63,7 @@ wait_200() {
   return 1
 }
 rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 DEMO_CURL=(--cacert .demo/pki/server-ca.pem --cert .demo/pki/acme-checkout.pem --key .demo/pki/acme-checkout-key.pem
@@ -65,16 +78,23 @@ if [[ ! -f .demo/tokens/acme-checkout.jwt || -n "$(find .demo/tokens/acme-checko
   stop "$pid"
 fi
 
-# The class-data archive: a training run that serves one request, then exits.
-if (( feature >= 24 )); then
-  TRAIN=(-XX:AOTCacheOutput="$RUN/app.aot"); USE=(-XX:AOTCache="$RUN/app.aot"); KIND="AOT cache (JDK $feature)"
+# The class-data archive of each build, as an operator makes it (`archive`, in the repository root: the demo's config/).
+if (( feature >= 25 )); then
+  EXT=aot; KIND="AOT cache (JDK $feature)"; use() { echo "-XX:AOTMode=on -XX:AOTCache=$1"; }
 else
-  TRAIN=(-XX:ArchiveClassesAtExit="$RUN/app.jsa"); USE=(-XX:SharedArchiveFile="$RUN/app.jsa"); KIND="AppCDS (JDK $feature)"
+  EXT=jsa; KIND="CDS archive (JDK $feature)"; use() { echo "-Xshare:on -XX:SharedArchiveFile=$1"; }
 fi
-"$JAVA" "${TRAIN[@]}" -jar "$RUN/extracted/tollgate.jar" demo >"$RUN/train.log" 2>&1 &
-pid=$!
-wait_200 "$pid" -H "$(demo_token)" "${DEMO_CURL[@]}" || { tail -20 "$RUN/train.log"; exit 1; }
-stop "$pid"
+declare -A ARCHIVED=()
+for b in "${BUILDS[@]}"; do
+  jar="$RUN/extracted$b/tollgate$b.jar"
+  if ! unzip -l "$jar" | grep -q 'dev/tollgate/gateway/startup/ClassDataArchive.class'; then
+    echo "build${b:- (this one)} has no archive command: no archive row for it"
+  elif "$JAVA" -jar "$jar" archive "$RUN/app$b.$EXT" >"$RUN/archive$b.log" 2>&1; then
+    ARCHIVED["x$b"]=1
+  else
+    tail -20 "$RUN/archive$b.log"; exit 1
+  fi
+done
 
 RAW="$RUN/raw.tsv"
 run() {  # name rep command...
@@ -93,9 +113,11 @@ run() {  # name rep command...
   fi
   local t1; t1=$(ms)
   local rss; rss=$(rss_mib "$pid")
+  local cpu; cpu=$(cpu_ms "$pid")
   stop "$pid"
-  printf '%s\t%s\t%s\t%s\n' "$name" "$rep" $((t1 - t0)) "$rss" >> "$RAW"
-  printf '  %-34s rep %s: first allowed request after %6d ms, RSS %s MiB\n' "$name" "$rep" $((t1 - t0)) "$rss"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rep" $((t1 - t0)) "$rss" "$cpu" >> "$RAW"
+  printf '  %-44s rep %s: first allowed request after %6d ms, RSS %s MiB, CPU %s ms\n' "$name" "$rep" $((t1 - t0)) \
+      "$rss" "$cpu"
 }
 peer() {  # scg | scg-security
   local args=("$JAVA" -jar "perf/peer/$1/target/peer-$1.jar" --server.port=18443 --server.address=127.0.0.1
@@ -110,8 +132,16 @@ peer() {  # scg | scg-security
 }
 
 for rep in $(seq 1 "$REPS"); do
-  run "tollgate demo" "$rep" "$JAVA" -jar "$RUN/tollgate.jar" demo
-  run "tollgate demo + $KIND" "$rep" "$JAVA" "${USE[@]}" -jar "$RUN/extracted/tollgate.jar" demo
+  for b in "${BUILDS[@]}"; do
+    tag=${b:+ [before]}
+    run "tollgate demo$tag" "$rep" "$JAVA" -jar "$RUN/tollgate$b.jar" demo
+    run "tollgate extracted$tag" "$rep" "$JAVA" -jar "$RUN/extracted$b/tollgate$b.jar" demo
+    if [[ -n "${ARCHIVED[x$b]:-}" ]]; then
+      # shellcheck disable=SC2046
+      run "tollgate extracted + $KIND$tag" "$rep" "$JAVA" $(use "$RUN/app$b.$EXT") -jar \
+          "$RUN/extracted$b/tollgate$b.jar" demo
+    fi
+  done
   run "peer: scg + spring-security" "$rep" peer scg-security
   run "pure scg" "$rep" peer scg
 done
@@ -122,20 +152,25 @@ import statistics, sys
 raw, out, jdk, reps = sys.argv[1:]
 rows, order = {}, []
 for line in open(raw):
-    name, rep, ms, rss = line.rstrip("\n").split("\t")
+    name, rep, ms, rss, cpu = line.rstrip("\n").split("\t")
     if name not in rows:
         rows[name] = []; order.append(name)
-    rows[name].append((int(ms), int(rss)))
+    rows[name].append((int(ms), int(rss), int(cpu), int(rep)))
 peer = statistics.median(r[1] for r in rows.get("peer: scg + spring-security", [(0, 0)]))
 lines = [f"# Cold start — {jdk}", "",
          f"- {reps} repetitions, a fresh JVM each, unpinned on this machine's cores (`nproc`), default JVM ergonomics.",
-         "- From launching `java` to the first 200 of an allowed request (curl polling every 20 ms); RSS of the process "
-         "at that moment. Goal (issue 15): ≤ 5 s with the demo configuration, RSS ≤ the peer's.", "",
-         "| Row | First allowed request, ms: median (min–max) | RSS MiB: median (min–max) |", "|---|---|---|"]
+         "- From launching `java` to the first 200 of an allowed request (curl polling every 20 ms); RSS and CPU time "
+         "(utime + stime, all threads) of the process at that moment. Ratio: each repetition's time over pure SCG's in "
+         "the same repetition. Goal (issue 15): ≤ 5 s with the demo configuration, RSS ≤ the peer's.", "",
+         "| Row | First allowed request, ms: median (min–max) | × pure SCG, median (min–max) | CPU ms: median (min–max) "
+         "| RSS MiB: median (min–max) |", "|---|---|---|---|---|"]
+pure = {r[3]: r[0] for r in rows.get("pure scg", [])}
+def span(xs, fmt="{:.0f}"):
+    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}–{fmt.format(max(xs))})"
 for name in order:
-    ms = [r[0] for r in rows[name]]; rss = [r[1] for r in rows[name]]
-    lines.append(f"| {name} | {statistics.median(ms):.0f} ({min(ms)}–{max(ms)}) | "
-                 f"{statistics.median(rss):.0f} ({min(rss)}–{max(rss)}) |")
+    ms = [r[0] for r in rows[name]]; rss = [r[1] for r in rows[name]]; cpu = [r[2] for r in rows[name]]
+    ratio = [r[0] / pure[r[3]] for r in rows[name] if r[3] in pure]
+    lines.append(f"| {name} | {span(ms)} | {span(ratio, '{:.2f}') if ratio else '—'} | {span(cpu)} | {span(rss)} |")
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

@@ -18,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Tollgate. {@code java -jar tollgate-gateway-exec.jar} runs the gateway with the operator's configuration
  * ({@code ./config/tollgate.yml}, or the folder named by {@code TOLLGATE_CONFIG_DIR}); with {@code demo} as the first
- * argument it runs the self-contained demo; with {@code validate} it checks a configuration and exits; with
+ * argument it runs the self-contained demo; with {@code train} it runs the demo's requests through it once and exits
+ * (the training run of a class-data archive), and with {@code archive} it makes that archive; with {@code validate} it checks a configuration and exits; with
  * {@code bundle} it makes, signs and verifies policy bundles.
  */
 @SpringBootApplication
@@ -26,8 +27,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class TollgateApplication {
 
     public static void main(String[] args) {
-        if (args.length == 0 || args[0].equals("demo") || args[0].startsWith("-")) {
+        if (args.length == 0 || args[0].equals("demo") || args[0].equals("train") || args[0].startsWith("-")) {
             warmUpSignatureProviders();
+        }
+        if (args.length > 0 && args[0].equals("train")) {
+            System.exit(dev.tollgate.gateway.demo.DemoTraining.run(Arrays.copyOfRange(args, 1, args.length),
+                    System.out));
+        }
+        if (args.length > 0 && args[0].equals("archive")) {
+            System.exit(dev.tollgate.gateway.startup.ClassDataArchive.run(Arrays.copyOfRange(args, 1, args.length),
+                    System.out));
         }
         if (args.length > 0 && args[0].equals("demo")) {
             DemoMain.main(Arrays.copyOfRange(args, 1, args.length));

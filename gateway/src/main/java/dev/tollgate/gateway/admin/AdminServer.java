@@ -112,9 +112,10 @@ public final class AdminServer implements SmartLifecycle {
         if (!settings.enabled()) {
             return;
         }
+        var key = dev.tollgate.gateway.crypto.PemFiles.certifiedKey(settings.certificate(), settings.privateKey());
         server = HttpServer.create().host(settings.address()).port(settings.port())
-                .secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(settings.certificate().toFile(),
-                        settings.privateKey().toFile()).configure(b -> b.trustManager(trustManager)
+                .secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(key.key(), key.chain())
+                        .configure(b -> b.trustManager(trustManager)
                         .clientAuth(ClientAuth.REQUIRE))))
                 .route(r -> r
                         .get("/revocations", (req, res) -> handle(req, res, "revocations.list", this::list))

@@ -46,7 +46,12 @@ public final class PemFiles {
         int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = pem.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException(file + " holds no PKCS#8 private key (BEGIN PRIVATE KEY)");
+            String other = pem.contains("-----BEGIN EC PRIVATE KEY-----") ? " but an EC PRIVATE KEY (SEC 1)"
+                    : pem.contains("-----BEGIN RSA PRIVATE KEY-----") ? " but an RSA PRIVATE KEY (PKCS#1)"
+                    : pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") ? " but an encrypted one" : "";
+            throw new IllegalArgumentException(file + " holds no unencrypted PKCS#8 private key (BEGIN PRIVATE KEY)"
+                    + other + (other.isEmpty() ? "" : "; convert it with: openssl pkcs8 -topk8 -nocrypt -in "
+                    + file.getFileName() + " -out key-pkcs8.pem"));
         }
         byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
         String algorithm = certificate.getPublicKey().getAlgorithm();
@@ -90,17 +95,31 @@ public final class PemFiles {
         }
     }
 
-    /** The key pair of {@code certificateFile} (chain) and {@code keyFile}. */
-    public static KeyManagerFactory keys(Path certificateFile, Path keyFile) {
+    /** A certificate chain (leaf first) and the private key of its leaf. */
+    public record CertifiedKey(PrivateKey key, X509Certificate[] chain) {
+    }
+
+    /**
+     * The chain of {@code certificateFile} and the key of {@code keyFile}, proven to match. TLS listeners are given
+     * these rather than the files: Netty, handed a key file, parses it with BouncyCastle first whenever BouncyCastle is
+     * on the class path, and constructing BouncyCastle's provider to do so cost 1.2 s of every start.
+     */
+    public static CertifiedKey certifiedKey(Path certificateFile, Path keyFile) {
         List<X509Certificate> chain = certificates(certificateFile);
         if (chain.isEmpty()) {
             throw new IllegalArgumentException(certificateFile + " holds no certificate");
         }
+        return new CertifiedKey(privateKey(keyFile, chain.get(0)), chain.toArray(X509Certificate[]::new));
+    }
+
+    /** The key pair of {@code certificateFile} (chain) and {@code keyFile}. */
+    public static KeyManagerFactory keys(Path certificateFile, Path keyFile) {
+        CertifiedKey certified = certifiedKey(certificateFile, keyFile);
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             char[] none = new char[0];
-            store.setKeyEntry("key", privateKey(keyFile, chain.get(0)), none, chain.toArray(X509Certificate[]::new));
+            store.setKeyEntry("key", certified.key(), none, certified.chain());
             KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             f.init(store, none);
             return f;

@@ -48,7 +48,7 @@ public final class SignatureProviders {
      */
     public static SignatureProviders select(List<String> preference) {
         List<String> order = normalise(preference);
-        return SELECTED.computeIfAbsent(order, SignatureProviders::selectNow);
+        return SELECTED.computeIfAbsent(order, o -> selectNow(o, SignatureProviders::load));
     }
 
     /** The provider for a JCA signature algorithm, or {@code null} for the JDK's default. */
@@ -94,28 +94,25 @@ public final class SignatureProviders {
         return List.copyOf(order);
     }
 
-    private static SignatureProviders selectNow(List<String> order) {
-        Map<String, Provider> loaded = new LinkedHashMap<>();
-        for (String name : order) {
-            Provider p = load(name);
-            if (p != null || "jdk".equals(name)) {
-                loaded.put(name, p);
-            }
-        }
+    /**
+     * Candidates are loaded only when an algorithm reaches them: where the first one serves every algorithm (ACCP on
+     * Linux x86_64 and aarch64), the others are never loaded. BouncyCastle's provider alone costs a second of CPU at
+     * start-up (its signed jar is verified class by class, and it registers thousands of services).
+     */
+    static SignatureProviders selectNow(List<String> order, java.util.function.Function<String, Provider> loader) {
+        Map<String, java.util.Optional<Provider>> loaded = new java.util.HashMap<>();
         Map<String, Provider> chosen = new java.util.HashMap<>();
         for (String jca : new java.util.TreeSet<>(JCA_NAMES.values())) {
-            Provider pick = null;
-            for (Map.Entry<String, Provider> candidate : loaded.entrySet()) {
-                if (candidate.getValue() == null) {
-                    break; // the JDK's default: nothing faster passed
+            for (String name : order) {
+                if ("jdk".equals(name)) {
+                    break; // the JDK's default: nothing preferred to it passed
                 }
-                if (ProviderSelfTest.passes(jca, candidate.getValue())) {
-                    pick = candidate.getValue();
+                Provider candidate = loaded.computeIfAbsent(name, n -> java.util.Optional.ofNullable(loader.apply(n)))
+                        .orElse(null);
+                if (candidate != null && ProviderSelfTest.passes(jca, candidate)) {
+                    chosen.put(jca, candidate);
                     break;
                 }
-            }
-            if (pick != null) {
-                chosen.put(jca, pick);
             }
         }
         // Not logged here: the selection may run before the logging system is set up (TollgateApplication's warm-up).

@@ -132,7 +132,7 @@ public final class DemoMain {
         }
     }
 
-    private static String token(DemoPki pki, DemoPki.Workload w) {
+    static String token(DemoPki pki, DemoPki.Workload w) {
         String token = DemoTokens.mint(pki.signingKey(), w.spiffeId(), Duration.ofMinutes(55));
         try {
             Path dir = Path.of(".demo", "tokens");

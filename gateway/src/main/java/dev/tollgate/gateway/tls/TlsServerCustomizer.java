@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.tls;
 
 import dev.tollgate.gateway.config.TollgateProperties;
+import dev.tollgate.gateway.crypto.PemFiles;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
@@ -37,9 +38,10 @@ public class TlsServerCustomizer implements WebServerFactoryCustomizer<NettyReac
         SslProvider provider = provider();
         ClientAuth clientAuth = tls.clientAuth() == TollgateProperties.ClientAuth.NEED
                 ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL;
+        PemFiles.CertifiedKey key = PemFiles.certifiedKey(tls.certificate(), tls.privateKey());
         log.info("TLS listener: provider {}, client certificates {}", provider, tls.clientAuth());
         factory.addServerCustomizers(server -> server.secure(spec -> spec.sslContext(
-                Http11SslContextSpec.forServer(tls.certificate().toFile(), tls.privateKey().toFile())
+                Http11SslContextSpec.forServer(key.key(), key.chain())
                         .configure(b -> b.sslProvider(provider).trustManager(trustManager).clientAuth(clientAuth)))));
     }
 

@@ -73,6 +73,35 @@ class SignatureProvidersTest {
     }
 
     @Test
+    void aCandidateIsLoadedOnlyWhenAnAlgorithmReachesIt() {
+        List<String> loads = new java.util.ArrayList<>();
+        // The JDK's own providers stand in: SunEC serves ECDSA and Ed25519 but no RSA; SunRsaSign the reverse.
+        var selection = SignatureProviders.selectNow(List.of("accp", "conscrypt", "bc", "jdk"), name -> {
+            loads.add(name);
+            return switch (name) {
+                case "accp" -> null; // failed to load
+                case "conscrypt" -> java.security.Security.getProvider("SunEC");
+                case "bc" -> java.security.Security.getProvider("SunRsaSign");
+                default -> throw new AssertionError("jdk is never loaded: " + name);
+            };
+        });
+        assertThat(loads).containsExactly("accp", "conscrypt", "bc");
+        assertThat(selection.forJws("ES256").getName()).isEqualTo("SunEC");
+        assertThat(selection.forJws("RS256").getName()).isEqualTo("SunRsaSign");
+
+        if (System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))) {
+            // ACCP serves every algorithm here: Conscrypt and BouncyCastle (a second of start-up) are never loaded.
+            loads.clear();
+            var auto = SignatureProviders.selectNow(SignatureProviders.AUTO, name -> {
+                loads.add(name);
+                return SignatureProviders.load(name);
+            });
+            assertThat(loads).containsExactly("accp");
+            assertThat(auto.describe().values()).containsOnly("AmazonCorrettoCryptoProvider");
+        }
+    }
+
+    @Test
     void theFastestAvailableProviderIsChosenAndTheJdkIsTheLastResort() {
         var auto = SignatureProviders.select(List.of("auto")).describe();
         assertThat(auto).containsKeys("ES256", "EdDSA", "RS256");

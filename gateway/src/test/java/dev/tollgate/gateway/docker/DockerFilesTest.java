@@ -31,8 +31,8 @@ class DockerFilesTest {
         }
         assertThat(copies).isGreaterThan(3);
         // Spring Boot's layered jar (issue 14, item 7): extracted in the build stage, each layer its own image layer,
-        // the slow-moving ones first; the launcher runs the exploded application.
-        Matcher jar = Pattern.compile("-Djarmode=tools -jar (\\S+\\.jar) extract --layers --launcher").matcher(dockerfile);
+        // the slow-moving ones first; as plain jars (no launcher), which a class-data archive can hold (issue 15).
+        Matcher jar = Pattern.compile("-Djarmode=tools -jar (\\S+\\.jar) extract --layers --destination").matcher(dockerfile);
         assertThat(jar.find()).isTrue();
         Matcher layer = Pattern.compile("(?m)^COPY --from=build /src/layers/([a-z-]+)/ \\./$").matcher(dockerfile);
         List<String> layers = new java.util.ArrayList<>();
@@ -40,7 +40,16 @@ class DockerFilesTest {
             layers.add(layer.group(1));
         }
         assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
-        assertThat(dockerfile).contains("\"org.springframework.boot.loader.launch.JarLauncher\"]");
+        assertThat(dockerfile).doesNotContain("--launcher").doesNotContain("JarLauncher");
+        // The archive is made in the image, by the java and with the class path the entry point uses.
+        String jarName = jar.group(1).substring(jar.group(1).lastIndexOf('/') + 1);
+        Matcher archive = Pattern.compile("(?m)^RUN java -jar (\\S+) archive (\\S+) ").matcher(dockerfile);
+        assertThat(archive.find()).isTrue();
+        assertThat(archive.group(1)).isEqualTo(jarName);
+        assertThat(dockerfile).contains("\"-XX:SharedArchiveFile=" + archive.group(2) + "\"", "\"-Xshare:auto\"",
+                "\"-jar\", \"" + jarName + "\"]");
+        assertThat(dockerfile.indexOf("archive " + archive.group(2))).as("archived after the config is copied")
+                .isGreaterThan(dockerfile.indexOf("COPY config/ config/"));
         String pom = Files.readString(ROOT.resolve("gateway/pom.xml"));
         String finalName = pom.replaceAll("(?s).*<finalName>([^<]+)</finalName>.*", "$1");
         String classifier = pom.replaceAll("(?s).*<classifier>([^<]+)</classifier>.*", "$1");
