@@ -87,7 +87,7 @@ fi
 declare -A ARCHIVED=()
 for b in "${BUILDS[@]}"; do
   jar="$RUN/extracted$b/tollgate$b.jar"
-  if ! unzip -l "$jar" | grep -q 'dev/tollgate/gateway/startup/ClassDataArchive.class'; then
+  if ! unzip -l "$jar" 'dev/tollgate/gateway/startup/ClassDataArchive.class' >/dev/null 2>&1; then
     echo "build${b:- (this one)} has no archive command: no archive row for it"
   elif "$JAVA" -jar "$jar" archive "$RUN/app$b.$EXT" >"$RUN/archive$b.log" 2>&1; then
     ARCHIVED["x$b"]=1

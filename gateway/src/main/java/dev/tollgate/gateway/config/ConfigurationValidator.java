@@ -114,6 +114,14 @@ public final class ConfigurationValidator {
                 problems.add(new ConfigurationProblem(f.getKey(), null, "cannot read " + f.getValue()));
             }
         }
+        if (tls.certificate() != null && tls.privateKey() != null && Files.isReadable(tls.certificate())
+                && Files.isReadable(tls.privateKey())) {
+            try {
+                dev.tollgate.gateway.crypto.PemFiles.certifiedKey(tls.certificate(), tls.privateKey());
+            } catch (IllegalArgumentException e) { // the listener would refuse to start on the same
+                problems.add(new ConfigurationProblem("tollgate.tls.private-key", null, e.getMessage()));
+            }
+        }
         out.println("  tls: certificate and private key " + (tls.certificate() == null ? "missing" : "present"));
     }
 

@@ -173,4 +173,21 @@ class StartupRefusalAndValidateTest {
                 """.formatted(fixture.path("jwks.json")), "", "acme"), 2);
         assertThat(hs256).contains("HS256");
     }
+
+    @Test
+    void validateRefusesAListenerKeyTheListenerWouldRefuse() throws Exception {
+        String sound = config("", "", "acme");
+        var other = dev.tollgate.gateway.demo.Certificates.selfSigned(
+                dev.tollgate.gateway.demo.Certificates.server("localhost"));
+        Path sec1 = dir.resolve("sec1-key.pem");
+        dev.tollgate.gateway.demo.Certificates.writePem(sec1, other.keyPair());
+        Path foreign = dir.resolve("foreign-key.pem");
+        other.writePem(dir.resolve("foreign.pem"), foreign);
+        String serverKey = fixture.path("server-key.pem").toString();
+
+        assertThat(validate(sound.replace(serverKey, sec1.toString()), 2))
+                .contains("tollgate.tls.private-key").contains("EC PRIVATE KEY (SEC 1)").contains("openssl pkcs8");
+        assertThat(validate(sound.replace(serverKey, foreign.toString()), 2))
+                .contains("tollgate.tls.private-key").contains("is not the key of");
+    }
 }
