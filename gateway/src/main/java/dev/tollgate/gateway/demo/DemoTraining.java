@@ -28,6 +28,7 @@ import reactor.netty.DisposableServer;
  */
 public final class DemoTraining {
 
+    private static final Path DEMO_CONFIG = Path.of("config", "tollgate.yml");
     private static final String ACME = DemoPki.WORKLOADS.get(0).fileStem();
     private static final String GLOBEX = DemoPki.WORKLOADS.get(1).fileStem();
 
@@ -39,6 +40,11 @@ public final class DemoTraining {
     }
 
     public static int run(String[] args, PrintStream out) {
+        if (!java.nio.file.Files.isRegularFile(DEMO_CONFIG)) {
+            out.println("train: no " + DEMO_CONFIG + " here: run it in a directory holding the demo's config/ (the"
+                    + " repository's root, or the image's /opt/tollgate)");
+            return 2;
+        }
         DemoPki pki = new DemoPki(Path.of(".demo"));
         pki.ensure();
         DisposableServer upstream = DemoUpstream.start(DemoMain.UPSTREAM_PORT);

@@ -79,6 +79,15 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void trainingWhereThereIsNoDemoConfigurationSaysWhereToRunIt() throws Exception {
+        Run refused = run(List.of(java(), "-cp", testClassPath(), "dev.tollgate.gateway.TollgateApplication", "train"));
+
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(2);
+        assertThat(refused.output()).contains("config/tollgate.yml").contains("demo's config/");
+        assertThat(dir.resolve(".demo")).doesNotExist();
+    }
+
+    @Test
     void lambdaProxiesAreLeftOutOfTheClassListAndTheClassesKept() throws Exception {
         Path list = dir.resolve("app.classlist");
         Files.write(list, List.of("# NOTE: Do not modify this file.", "java/lang/Object id: 0",
