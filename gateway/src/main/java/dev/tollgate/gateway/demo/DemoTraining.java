@@ -21,10 +21,10 @@ import reactor.netty.DisposableServer;
 /**
  * {@code java -jar tollgate-gateway-exec.jar train}: runs the demo, sends the demo's requests through it (allowed,
  * denied by policy, denied by tenant, no token, DPoP), checks each answer, and exits — 0 when every answer was the one
- * the README promises. Run under {@code -XX:ArchiveClassesAtExit} (JDK 17–23) or {@code -XX:AOTCacheOutput} (JDK 25+),
- * it is the training run of a class-data archive that covers start-up and the request path (docs/PRODUCTION.md,
- * Start-up); the classes are the same whatever configuration later runs. Spring's own {@code spring.context.exit=
- * onRefresh} training stops before the listener starts, and on JDK 17 crashed while writing the archive here.
+ * the README promises. It is also the training run of the class-data archive ({@code archive},
+ * {@link dev.tollgate.gateway.startup.ClassDataArchive}), covering start-up and the request path; the classes are the
+ * same whatever configuration later runs. Spring's own {@code spring.context.exit=onRefresh} training stops before the
+ * listener starts (and on JDK 17 crashed while writing the archive here).
  */
 public final class DemoTraining {
 
@@ -67,13 +67,13 @@ public final class DemoTraining {
         String orders = base + "/api/acme/orders/42";
         String payments = base + "/api/acme/payments/7";
         return List.of(
-                new Exchange("allowed", ACME, 200, get(orders).header("Authorization", "Bearer " + acme).build()),
-                new Exchange("denied by policy", ACME, 403, get(orders).header("Authorization", "Bearer " + acme)
+                new Exchange("allowed", ACME, 200, request(orders).header("Authorization", "Bearer " + acme).build()),
+                new Exchange("denied by policy", ACME, 403, request(orders).header("Authorization", "Bearer " + acme)
                         .DELETE().build()),
-                new Exchange("denied by tenant", GLOBEX, 403, get(orders).header("Authorization", "Bearer " + globex)
-                        .build()),
-                new Exchange("no token", ACME, 401, get(orders).build()),
-                new Exchange("DPoP", ACME, 200, get(payments).header("Authorization", "DPoP " + bound)
+                new Exchange("denied by tenant", GLOBEX, 403,
+                        request(orders).header("Authorization", "Bearer " + globex).build()),
+                new Exchange("no token", ACME, 401, request(orders).build()),
+                new Exchange("DPoP", ACME, 200, request(payments).header("Authorization", "DPoP " + bound)
                         .header("DPoP", DemoTokens.proof(dpopKey, "GET", payments, bound)).build()));
     }
 
@@ -83,7 +83,8 @@ public final class DemoTraining {
         for (Exchange e : exchanges) {
             int status;
             try {
-                status = clients.computeIfAbsent(e.workload(), w -> client(pki, w)).send(e.request(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                status = clients.computeIfAbsent(e.workload(), w -> client(pki, w))
+                        .send(e.request(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (Exception failure) {
                 wrong.add(e.name() + ": " + failure);
                 continue;
@@ -109,7 +110,7 @@ public final class DemoTraining {
         }
     }
 
-    private static HttpRequest.Builder get(String uri) {
+    private static HttpRequest.Builder request(String uri) {
         return HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.startup;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,16 +10,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar app/tollgate-gateway-exec.jar archive [file] [--property=value ...]}: makes the class-data archive that later starts map
- * instead of loading, parsing and verifying Tollgate's ~15,000 classes one by one — the largest part of its start-up
- * (docs/PRODUCTION.md, Start-up; perf/results/coldstart-*.md).
+ * {@code java -jar app/tollgate-gateway-exec.jar archive [file] [--property=value ...]}: makes the class-data archive
+ * that later starts map instead of loading, parsing and verifying Tollgate's ~15,000 classes one by one — the largest
+ * part of its start-up (docs/PRODUCTION.md, Start-up; perf/results/coldstart-*.md).
  *
  * <p>Two JVMs are started with the same {@code java} and the same class path as this one. The first runs
  * {@code train} (the demo's requests through the demo, {@link dev.tollgate.gateway.demo.DemoTraining}): on JDK 25+
  * it writes the AOT cache itself ({@code -XX:AOTCacheOutput}, JEP 514); on JDK 17–24 it writes the list of the classes
  * it loaded, and the second dumps a static CDS archive of them ({@code -Xshare:dump}). Not JDK 17's dynamic archive
- * ({@code -XX:ArchiveClassesAtExit}): writing it crashed this JVM (SIGSEGV in
- * {@code SystemDictionaryShared::adjust_lambda_proxy_class_dictionary}, 17.0.15), and so did a static dump of the lambda
+ * ({@code -XX:ArchiveClassesAtExit}): writing it crashed this JVM (17.0.15, SIGSEGV in
+ * {@code SystemDictionaryShared::adjust_lambda_proxy_class_dictionary}), and so did a static dump of the lambda
  * proxies, so those are left out of the list; the classes themselves are what cost the time.
  *
  * <p>An archive is valid only for the JVM and class path that made it: run this where the gateway will run, with the
@@ -83,7 +84,9 @@ public final class ClassDataArchive {
             return 1;
         }
         out.println("archive: wrote " + archive + "\nStart with the same java and class path:\n  java "
-                + useFlag(feature, archive) + " -jar " + classPath);
+                + useFlag(feature, archive) + (classPath.contains(File.pathSeparator)
+                        ? " -cp " + classPath + " " + dev.tollgate.gateway.TollgateApplication.class.getName()
+                        : " -jar " + classPath));
         return 0;
     }
 

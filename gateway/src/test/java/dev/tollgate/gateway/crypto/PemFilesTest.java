@@ -61,9 +61,10 @@ class PemFilesTest {
                 .hasMessageContaining("RSA PRIVATE KEY (PKCS#1)").hasMessageContaining("openssl pkcs8");
 
         Path encrypted = dir.resolve("encrypted.pem");
-        Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n"
-                + "-----END ENCRYPTED PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> PemFiles.certifiedKey(certificate, encrypted)).hasMessageContaining("an encrypted one");
+        Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+                + "MIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> PemFiles.certifiedKey(certificate, encrypted))
+                .hasMessageContaining("an encrypted one");
 
         Path empty = dir.resolve("empty.pem");
         Files.writeString(empty, "");
