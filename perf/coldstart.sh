@@ -147,31 +147,5 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 OUT="perf/results/coldstart-$(date -u +%Y-%m-%d-%H%M)-jdk$feature.md"
-python3 - "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS" <<'PY'
-import statistics, sys
-raw, out, jdk, reps = sys.argv[1:]
-rows, order = {}, []
-for line in open(raw):
-    name, rep, ms, rss, cpu = line.rstrip("\n").split("\t")
-    if name not in rows:
-        rows[name] = []; order.append(name)
-    rows[name].append((int(ms), int(rss), int(cpu), int(rep)))
-peer = statistics.median(r[1] for r in rows.get("peer: scg + spring-security", [(0, 0)]))
-lines = [f"# Cold start — {jdk}", "",
-         f"- {reps} repetitions, a fresh JVM each, unpinned on this machine's cores (`nproc`), default JVM ergonomics.",
-         "- From launching `java` to the first 200 of an allowed request (curl polling every 20 ms); RSS and CPU time "
-         "(utime + stime, all threads) of the process at that moment. Ratio: each repetition's time over pure SCG's in "
-         "the same repetition. Goal (issue 15): ≤ 5 s with the demo configuration, RSS ≤ the peer's.", "",
-         "| Row | First allowed request, ms: median (min–max) | × pure SCG, median (min–max) | CPU ms: median (min–max) "
-         "| RSS MiB: median (min–max) |", "|---|---|---|---|---|"]
-pure = {r[3]: r[0] for r in rows.get("pure scg", [])}
-def span(xs, fmt="{:.0f}"):
-    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}–{fmt.format(max(xs))})"
-for name in order:
-    ms = [r[0] for r in rows[name]]; rss = [r[1] for r in rows[name]]; cpu = [r[2] for r in rows[name]]
-    ratio = [r[0] / pure[r[3]] for r in rows[name] if r[3] in pure]
-    lines.append(f"| {name} | {span(ms)} | {span(ratio, '{:.2f}') if ratio else '—'} | {span(cpu)} | {span(rss)} |")
-open(out, "w").write("\n".join(lines) + "\n")
-print("\n".join(lines))
-PY
+python3 perf/coldstart-report.py "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS"
 echo "wrote $OUT"
