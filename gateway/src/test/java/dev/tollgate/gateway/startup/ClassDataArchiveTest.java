@@ -2,6 +2,7 @@ package dev.tollgate.gateway.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.gateway.testsupport.GatewayFixture;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class ClassDataArchiveTest {
 
     @Test
     void theTrainingRunAnswersTheDemosRequestsAndTheArchiveItMakesIsMappedAtTheNextStart() throws Exception {
-        copyTree(Path.of("../config"), dir.resolve("config"));
+        GatewayFixture.copyTree(Path.of("../config"), dir.resolve("config"));
         String classPath = jarClassPath();
         int feature = Runtime.version().feature();
         Path archive = dir.resolve(feature >= ClassDataArchive.ONE_STEP_AOT_CACHE ? "tollgate.aot" : "tollgate.jsa");
@@ -156,18 +157,5 @@ class ClassDataArchiveTest {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
