@@ -220,10 +220,15 @@ public final class AdminServer implements SmartLifecycle {
     }
 
     /**
-     * An operation that failed other than by bad input: a revocation or tenant operation whose store did not answer is
-     * a 503 the caller may retry; anything else is an internal error, never blamed on a dependency.
+     * An operation that failed other than by bad input: a store that did not answer is a 503 the caller may retry,
+     * named after the store; anything else is an internal error (500, logged with the decision id), never blamed on a
+     * dependency.
      */
     private Reply failed(String action, Throwable e, String decisionId) {
+        if (!dependencyFailed(e)) {
+            log.error("admin call {} failed (decision {})", action, decisionId, e);
+            return new Reply(500, problem(500, "admin.internal", "the request could not be completed", decisionId));
+        }
         if (action.startsWith("revocations.") || action.startsWith("tenants.")) {
             return new Reply(503, problem(503, "dependency.revocations", "the revocation store is unavailable",
                     decisionId));
@@ -235,8 +240,17 @@ public final class AdminServer implements SmartLifecycle {
             return new Reply(503, problem(503, "dependency.entities", "the entity store is unavailable",
                     decisionId));
         }
-        log.error("admin call {} failed (decision {})", action, decisionId, e);
-        return new Reply(500, problem(500, "admin.internal", "the request could not be completed", decisionId));
+        return new Reply(503, problem(503, "dependency.unavailable", "a dependency is unavailable", decisionId));
+    }
+
+    /** Whether a store this call needed did not answer (every guarded call fails that way), anywhere in the causes. */
+    private static boolean dependencyFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.tollgate.fallback.DependencyUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An authorized admin call. */

@@ -3,17 +3,19 @@ package dev.tollgate.gateway.decisionlog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit trail: one event per request. {@link #record} never blocks a request thread: events go into a bounded
- * queue drained by one writer thread that encodes and writes them. What happens when the queue is full is the
+ * The audit trail: one event per request. {@link #record} never blocks a request thread: events go into a bounded,
+ * lock-free queue (many producers, one consumer) drained by one writer thread that encodes and writes them. A locking
+ * queue would park an event loop whenever another one, or the writer draining, held its lock: under BlockHound that
+ * was an intermittent 500, in production a stalled event loop. What happens when the queue is full is the
  * operator's choice ({@link Overflow}): {@code drop} counts the event as dropped and serves the request; {@code refuse}
  * lets an enforcing route {@link #reserve() reserve} room for its event before it decides, and answer 503 when there is
  * none, so that no request is served without its line. Either way the count is a metric.
@@ -49,7 +51,7 @@ public final class DecisionLog implements AutoCloseable {
         }
     }
 
-    private final BlockingQueue<DecisionEvent> queue;
+    private final MessagePassingQueue<DecisionEvent> queue;
     private final Overflow overflow;
     /** Room left: queue slots not taken by a queued event nor reserved by a request still being decided. */
     private final java.util.concurrent.atomic.AtomicInteger free;
@@ -67,7 +69,8 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     public DecisionLog(int capacity, Overflow overflow, List<DecisionSink> sinks) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        // Rounded up to a power of two inside; the reservation count below keeps the bound at exactly capacity.
+        this.queue = new MpscVarHandleArrayQueue<>(Math.max(2, capacity));
         this.overflow = overflow;
         this.free = new java.util.concurrent.atomic.AtomicInteger(capacity);
         this.urgentRemaining = Math.max(1, capacity * 3 / 4);
@@ -162,7 +165,7 @@ public final class DecisionLog implements AutoCloseable {
         List<DecisionEvent> batch = new ArrayList<>();
         while (true) {
             boolean stopping = !running;
-            queue.drainTo(batch);
+            queue.drain(batch::add);
             for (DecisionEvent event : batch) {
                 write(event);
                 free.incrementAndGet();

@@ -64,6 +64,37 @@ class DecisionLogTest {
         assertThat(flushes.get()).as("one write per batch, not per event").isLessThan(100);
     }
 
+    /**
+     * Every request records from an event loop, several at once while the writer drains. A queue with a lock parks the
+     * loser of that race: BlockHound (installed for every test JVM) reports it on Reactor's non-blocking threads, and in
+     * the admin API it surfaced as an intermittent 500 with no body.
+     */
+    @Test
+    void eventLoopsRecordConcurrentlyWithoutEverParking() {
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        int rails = 4;
+        int perRail = 20_000;
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        try (DecisionLog log = new DecisionLog(rails * perRail, List.of((e, json) -> written.incrementAndGet()))) {
+            reactor.core.publisher.Flux.range(0, rails)
+                    .parallel(rails).runOn(reactor.core.scheduler.Schedulers.parallel())
+                    .doOnNext(rail -> {
+                        for (int i = 0; i < perRail; i++) {
+                            try {
+                                log.record(event("r" + rail + "-" + i));
+                            } catch (Throwable t) {
+                                errors.add(t);
+                                return;
+                            }
+                        }
+                    })
+                    .sequential().blockLast(java.time.Duration.ofSeconds(60));
+            assertThat(log.droppedCount()).isZero();
+        }
+        assertThat(errors).as("recording blocked an event loop").isEmpty();
+        assertThat(written.get()).isEqualTo(rails * perRail);
+    }
+
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
