@@ -35,6 +35,7 @@ import dev.tollgate.gateway.identity.TrustBundleSource;
 import dev.tollgate.gateway.identity.TrustBundles;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.gateway.route.RouteGuard;
+import dev.tollgate.gateway.startup.FirstLoads;
 import dev.tollgate.gateway.route.TollgateFilter;
 import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
 import dev.tollgate.gateway.tls.TlsServerCustomizer;
@@ -70,11 +71,17 @@ public class TollgateConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Remote trust material's first loads, run together once every bean exists (why: {@link FirstLoads}). */
+    @Bean
+    FirstLoads firstLoads() {
+        return new FirstLoads(Duration.ofSeconds(10));
+    }
+
     /** The trust domains, live: bundle endpoints refresh in the background and replace the snapshot. */
     @Bean(destroyMethod = "close")
-    TrustBundles trustDomains(TollgateProperties properties, DependencyRegistry dependencies, Clock clock) {
+    TrustBundles trustDomains(TollgateProperties properties, DependencyRegistry dependencies, Clock clock,
+                              FirstLoads firstLoads) {
         TrustBundles bundles = new TrustBundles();
-        List<BundleEndpoint> endpoints = new ArrayList<>();
         properties.trustDomains().forEach(td -> {
             String name = td.name();
             if (name == null || (td.bundleFile() == null && td.bundleEndpoint() == null)) {
@@ -92,7 +99,8 @@ public class TollgateConfiguration {
                         dependencies.dependency("bundle:" + name), client, td.refreshInterval(), clock,
                         bundles::rebuild);
                 bundles.add(name, td.tenant(), endpoint);
-                endpoints.add(endpoint);
+                // First load before serving, like issuer keys; an endpoint that is down keeps being retried.
+                firstLoads.add("bundle:" + name, endpoint.start());
             }
         });
         properties.trustDomains().stream().filter(td -> td.endpointSpiffeId() != null).forEach(td -> {
@@ -103,8 +111,6 @@ public class TollgateConfiguration {
             }
         });
         bundles.rebuild();
-        // First load before serving, like issuer keys; an endpoint that is down keeps being retried.
-        endpoints.forEach(e -> e.start().onErrorResume(x -> Mono.empty()).block(Duration.ofSeconds(10)));
         return bundles;
     }
 
@@ -130,7 +136,7 @@ public class TollgateConfiguration {
 
     @Bean(destroyMethod = "")
     List<IssuerKeys> issuerKeys(TollgateProperties properties, DependencyRegistry dependencies,
-                                TrustBundles trustBundles) {
+                                TrustBundles trustBundles, FirstLoads firstLoads) {
         HttpClient http = remoteKeysClient();
         List<IssuerKeys> keys = new ArrayList<>();
         properties.issuers().forEach((name, settings) -> {
@@ -143,9 +149,9 @@ public class TollgateConfiguration {
                 }
             }
             IssuerKeys k = new IssuerKeys(settings, dependencies.dependency("issuer:" + name), http, bundle);
-            // First load before serving: a local key file that cannot be used stops the start (start() throws); a
-            // remote source that is down leaves the issuer without keys and readiness DOWN until it answers.
-            k.start().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+            // First load before serving: a local key file that cannot be used stops the start (start() throws here);
+            // a remote source that is down leaves the issuer without keys and readiness DOWN until it answers.
+            firstLoads.add("issuer:" + name, k.start());
             keys.add(k);
         });
         return keys;
