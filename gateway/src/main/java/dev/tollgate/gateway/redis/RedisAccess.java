@@ -97,6 +97,7 @@ public final class RedisAccess implements AutoCloseable {
         if (shared != null) {
             builder.eventLoopGroupProvider(shared);
         }
+        builder.nettyCustomizer(new CoalescedFlushes());
         this.resources = builder.build();
         this.connectTimeout = commandTimeout.multipliedBy(3);
         if (clusterNodes == null) {
