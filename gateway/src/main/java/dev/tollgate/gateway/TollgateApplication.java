@@ -19,8 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Tollgate. {@code java -jar tollgate-gateway-exec.jar} runs the gateway with the operator's configuration
  * ({@code ./config/tollgate.yml}, or the folder named by {@code TOLLGATE_CONFIG_DIR}); with {@code demo} as the first
  * argument it runs the self-contained demo; with {@code train} it runs the demo's requests through it once and exits
- * (the training run of a class-data archive), and with {@code archive} it makes that archive; with {@code validate} it checks a configuration and exits; with
- * {@code bundle} it makes, signs and verifies policy bundles.
+ * (the training run of a class-data archive), and with {@code archive} it makes that archive; with {@code validate}
+ * it checks a configuration and exits; with {@code bundle} it makes, signs and verifies policy bundles.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -41,9 +41,12 @@ public final class FirstLoads implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         List<Mono<Void>> pending;
+        List<String> names;
         synchronized (this) {
             pending = List.copyOf(loads);
+            names = List.copyOf(this.names);
             loads.clear();
+            this.names.clear();
         }
         if (pending.isEmpty()) {
             return;
