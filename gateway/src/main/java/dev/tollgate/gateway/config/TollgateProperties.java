@@ -147,7 +147,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *                            checked against it)
      * @param nonceSecret         base64, ≥ 32 bytes, the same on every instance (routes with {@code dpop-nonce})
      * @param nonceLifetime       how long a nonce is good for (default 5m; the previous one is also accepted)
-     * @param localReplayCapacity most proofs the in-process replay store remembers (default 200000)
+     * @param localReplayCapacity most proofs the in-process replay store remembers (default 500000)
      */
     public record Dpop(List<String> algorithms, Duration proofMaxAge, Duration clockSkew, Integer maxJtiLength,
                        java.net.URI externalUri, String nonceSecret, Duration nonceLifetime,

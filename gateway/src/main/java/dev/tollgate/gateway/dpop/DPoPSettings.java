@@ -33,7 +33,7 @@ public record DPoPSettings(List<String> algorithms, Duration proofMaxAge, Durati
         maxProofBytes = maxProofBytes <= 0 ? 4096 : maxProofBytes;
         maxJtiLength = maxJtiLength <= 0 ? 128 : maxJtiLength;
         nonceLifetime = nonceLifetime == null ? Duration.ofMinutes(5) : nonceLifetime;
-        localReplayCapacity = localReplayCapacity <= 0 ? 200_000 : localReplayCapacity;
+        localReplayCapacity = localReplayCapacity <= 0 ? 500_000 : localReplayCapacity;
     }
 
     public static DPoPSettings defaults() {

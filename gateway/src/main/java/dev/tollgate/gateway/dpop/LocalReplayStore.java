@@ -1,8 +1,9 @@
 package dev.tollgate.gateway.dpop;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 
@@ -11,17 +12,34 @@ import reactor.core.publisher.Mono;
  * when Redis is down. Bounded, and a bounded cache that evicts would be wrong here: flooding it with fresh proofs must
  * not push a live {@code jti} out and so let its proof be accepted again. At capacity, expired entries are swept; if
  * the store is still full, new proofs are refused ({@link ReplayStoreFullException}) until entries expire.
+ * <p>
+ * Every accepted proof stays for the whole replay window (80 s by default), so at a few thousand proofs a second the
+ * store holds hundreds of thousands of entries, each living long enough to be copied by the young collector and
+ * promoted. Entries are therefore no objects: a key is a 64-bit fingerprint and an entry two {@code long}s in the
+ * open-addressing tables of {@link ReplayTable} (16 bytes a slot, at most half the slots used, against ~120 bytes
+ * and three objects in a {@code ConcurrentHashMap<String, Long>}). Two distinct keys share a fingerprint with
+ * probability about n / 2<sup>64</sup>; the second proof is then refused as a replay, which is safe. The fingerprint is
+ * keyed with a per-instance random seed, so a client grinding {@code jti}s cannot choose where its entries land and
+ * build long probe chains.
  */
 public final class LocalReplayStore implements ReplayStore {
 
-    private final ConcurrentHashMap<String, Long> expiries = new ConcurrentHashMap<>();
+    /** Tables locked independently, so event loops recording at once rarely wait for each other. */
+    private static final int STRIPES = 64;
+
+    private final ReplayTable[] tables = new ReplayTable[STRIPES];
+    private final AtomicInteger entries = new AtomicInteger();
     private final int capacity;
     private final Clock clock;
+    private final long seed = new SecureRandom().nextLong();
     private final AtomicLong lastSweep = new AtomicLong();
 
     public LocalReplayStore(int capacity, Clock clock) {
         this.capacity = capacity;
         this.clock = clock;
+        for (int i = 0; i < STRIPES; i++) {
+            tables[i] = new ReplayTable(entries);
+        }
     }
 
     @Override
@@ -32,31 +50,55 @@ public final class LocalReplayStore implements ReplayStore {
     /** The synchronous form, for callers already off any reactive chain. */
     public boolean record(String key, Duration window) {
         long now = clock.millis();
-        long expiry = now + window.toMillis();
-        if (expiries.size() >= capacity) {
+        if (entries.get() >= capacity) {
             sweep(now);
-            if (expiries.size() >= capacity && !expiries.containsKey(key)) {
-                throw new ReplayStoreFullException(capacity);
+        }
+        long fingerprint = fingerprint(key);
+        ReplayTable table = tables[(int) (fingerprint >>> 58)];
+        synchronized (table) {
+            return table.record(fingerprint, now, now + window.toMillis(), capacity);
+        }
+    }
+
+    /** Entries held, live or expired but not yet dropped. */
+    public int size() {
+        return entries.get();
+    }
+
+    /** Slots allocated across the tables: what the store costs in memory is 16 bytes each. */
+    int slots() {
+        int slots = 0;
+        for (ReplayTable table : tables) {
+            synchronized (table) {
+                slots += table.slots();
             }
         }
-        Long previous = expiries.putIfAbsent(key, expiry);
-        if (previous == null) {
-            return true;
-        }
-        // An expired entry not yet swept: the key may be used again, exactly once.
-        return previous <= now && expiries.replace(key, previous, expiry);
+        return slots;
     }
 
-    public int size() {
-        return expiries.size();
-    }
-
-    /** Drops expired entries; at most once per 100 ms, so a full store under load is not swept on every request. */
+    /** Drops expired entries everywhere; at most once per 100 ms, so a full store is not swept on every request. */
     private void sweep(long now) {
         long last = lastSweep.get();
         if (now - last < 100 || !lastSweep.compareAndSet(last, now)) {
             return;
         }
-        expiries.entrySet().removeIf(e -> e.getValue() <= now);
+        for (ReplayTable table : tables) {
+            synchronized (table) {
+                table.dropExpired(now);
+            }
+        }
+    }
+
+    /** FNV-1a over the key's characters from a secret offset, then MurmurHash3's finaliser to spread every bit. */
+    private long fingerprint(String key) {
+        long h = seed;
+        for (int i = 0; i < key.length(); i++) {
+            h = (h ^ key.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= key.length();
+        h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+        h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h == ReplayTable.EMPTY ? 1 : h;
     }
 }
