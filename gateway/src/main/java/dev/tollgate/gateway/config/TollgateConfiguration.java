@@ -223,7 +223,8 @@ public class TollgateConfiguration {
     @Bean(destroyMethod = "")
     java.util.Optional<dev.tollgate.gateway.bundle.BundlePoller> bundlePoller(TollgateProperties properties,
                                                                              PolicyEngine engine, Clock clock,
-                                                                             MeterRegistry meters) throws Exception {
+                                                                             MeterRegistry meters,
+                                                                             FirstLoads firstLoads) throws Exception {
         var settings = properties.policies().bundle();
         if (settings == null || settings.url() == null) {
             return java.util.Optional.empty();
@@ -236,10 +237,12 @@ public class TollgateConfiguration {
                 dev.tollgate.gateway.bundle.BundlePoller.client(settings.caFile(), Duration.ofSeconds(10)), engine,
                 clock, meters);
         poller.activateLastGood();
-        reactor.core.publisher.Flux.interval(Duration.ZERO, settings.pollInterval())
-                .onBackpressureDrop()
-                .concatMap(t -> poller.poll())
-                .subscribe();
+        // Polling (a remote call, then meters) starts once every bean exists; its first poll is not waited for.
+        firstLoads.add("policy-bundle", reactor.core.publisher.Mono.fromRunnable(() ->
+                reactor.core.publisher.Flux.interval(Duration.ZERO, settings.pollInterval())
+                        .onBackpressureDrop()
+                        .concatMap(t -> poller.poll())
+                        .subscribe()));
         return java.util.Optional.of(poller);
     }
 
@@ -253,7 +256,7 @@ public class TollgateConfiguration {
 
     @Bean(destroyMethod = "close")
     RevocationStore revocationStore(TollgateProperties properties, ObjectProvider<RedisAccess> redis,
-                                    DependencyRegistry dependencies, Clock clock) {
+                                    DependencyRegistry dependencies, Clock clock, FirstLoads firstLoads) {
         RedisAccess access = redis.getIfAvailable();
         if (access == null) {
             return new LocalRevocationStore();
@@ -261,8 +264,8 @@ public class TollgateConfiguration {
         RedisRevocationStore store = new RedisRevocationStore(access, dependencies.dependency("redis"), clock,
                 properties.redis().keyPrefix(), properties.revocation().pollInterval(), properties.redis().replicaAcks(),
                 properties.redis().replicaAckTimeout());
-        store.start();
-        store.awaitCurrent(Duration.ofSeconds(5));
+        // Connecting to Redis, too, waits until every bean exists: the shared connection starts here.
+        firstLoads.add("revocations", store.startAndConfirm(Duration.ofSeconds(5)));
         return store;
     }
 
@@ -292,7 +295,7 @@ public class TollgateConfiguration {
                                                           RevocationStore revocations) {
         RedisAccess access = redis.getIfAvailable();
         var settings = properties.entities();
-        // (The revocation store, a dependency here, has started the shared Redis connection.)
+        // (The revocation store, a dependency here, starts the shared Redis connection once every bean exists.)
         return access == null ? new dev.tollgate.gateway.entities.LocalEntityStore(settings.maxEntries())
                 : new dev.tollgate.gateway.entities.RedisEntityStore(access, dependencies.dependency("redis"),
                         properties.redis().keyPrefix(), settings.maxCached(), settings.cacheTtl());

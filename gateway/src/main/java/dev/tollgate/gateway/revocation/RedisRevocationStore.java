@@ -106,6 +106,25 @@ public final class RedisRevocationStore implements RevocationStore {
                 .subscribe();
     }
 
+    /**
+     * {@link #start()} when subscribed, completing once the view is first confirmed current or after {@code wait}
+     * (logged: routes that fail closed answer 503 until it is). Start-up runs it with the other first loads, once every
+     * bean exists ({@link dev.tollgate.gateway.startup.FirstLoads} says why not in a bean method).
+     */
+    public Mono<Void> startAndConfirm(Duration wait) {
+        return Mono.defer(() -> {
+            start();
+            // A copy: the time limit cancels what it waits on, and the view must still be confirmed later.
+            return Mono.fromFuture(firstConfirmed.copy())
+                    .timeout(wait)
+                    .onErrorResume(e -> {
+                        log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 "
+                                + "until it is", wait);
+                        return Mono.empty();
+                    });
+        });
+    }
+
     @Override
     public String toString() {
         return "RedisRevocationStore[connected=" + redis.connected() + ", stale=" + staleMillis() + "ms, entries="

@@ -9,7 +9,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import reactor.core.publisher.Mono;
 
 /**
- * The first loads of remote trust material (bundle endpoints, issuer JWKS), all at once, before the listeners open.
+ * The first loads of remote state (bundle endpoints, issuer JWKS, the revocation list with the Redis connection), all at
+ * once, before the listeners open.
  * <p>
  * They run once every singleton exists, not inside the bean methods that build their sources. A bean method holds
  * Spring's singleton lock; had it waited there for an event loop, an event loop reaching for a bean not yet created
@@ -27,15 +28,24 @@ public final class FirstLoads implements SmartInitializingSingleton {
     private final Duration limit;
     private final List<Mono<Void>> loads = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
+    private boolean done;
 
     public FirstLoads(Duration limit) {
         this.limit = limit;
     }
 
-    /** A cold first load, subscribed once every singleton exists; its failure is the source's own to report. */
+    /**
+     * A cold first load, subscribed once every singleton exists; its failure is the source's own to report. A source
+     * made later (a lazy bean) is loaded at once, without waiting for it.
+     */
     public synchronized void add(String name, Mono<Void> load) {
+        Mono<Void> quiet = load.onErrorResume(e -> Mono.empty());
+        if (done) {
+            quiet.subscribe();
+            return;
+        }
         names.add(name);
-        loads.add(load.onErrorResume(e -> Mono.empty()));
+        loads.add(quiet);
     }
 
     @Override
@@ -43,6 +53,7 @@ public final class FirstLoads implements SmartInitializingSingleton {
         List<Mono<Void>> pending;
         List<String> names;
         synchronized (this) {
+            done = true;
             pending = List.copyOf(loads);
             names = List.copyOf(this.names);
             loads.clear();

@@ -150,15 +150,19 @@ public final class IssuerKeys implements AutoCloseable {
             keys.set(set);
             loadedAt.set(clock.millis());
         }
-        refresher = Flux.interval(settings.refreshInterval(), settings.refreshInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> refresh().onErrorResume(e -> Mono.empty()))
-                .subscribe();
-        if (settings.jwksFile() != null) {
-            return Mono.empty(); // read above; the refresher picks up changes to the file
-        }
-        // A cold start's first call may exceed the time limit: retry a few times before giving up to the refresher.
-        return refresh().retryWhen(reactor.util.retry.Retry.backoff(4, Duration.ofMillis(200)));
+        // The rest when subscribed (once every bean exists, FirstLoads): a refresh serves its answer on an event loop,
+        // which must not meet a bean still being made.
+        return Mono.defer(() -> {
+            refresher = Flux.interval(settings.refreshInterval(), settings.refreshInterval())
+                    .onBackpressureDrop()
+                    .concatMap(tick -> refresh().onErrorResume(e -> Mono.empty()))
+                    .subscribe();
+            if (settings.jwksFile() != null) {
+                return Mono.empty(); // read above; the refresher picks up changes to the file
+            }
+            // A cold start's first call may exceed the time limit: retry a few times before giving up to the refresher.
+            return refresh().retryWhen(reactor.util.retry.Retry.backoff(4, Duration.ofMillis(200)));
+        });
     }
 
     public Mono<Void> refresh() {

@@ -90,4 +90,14 @@ class FirstLoadsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(Failing.cancelled).as("the hanging load is given up at the limit").isTrue();
     }
+
+    @Test
+    void aSourceMadeAfterTheStartIsLoadedAtOnce() {
+        FirstLoads loads = new FirstLoads(Duration.ofMillis(300));
+        loads.afterSingletonsInstantiated();
+        AtomicBoolean loaded = new AtomicBoolean();
+        loads.add("lazy", Mono.fromRunnable(() -> loaded.set(true)));
+        assertThat(loaded).as("a load registered after the start is not left waiting for a start that has passed")
+                .isTrue();
+    }
 }
