@@ -59,21 +59,17 @@ final class ReplayTable {
         fingerprints[slot] = fingerprint;
         expiries[slot] = expiry;
         if (++used * 2 > fingerprints.length) {
-            rebuild(now);
+            dropExpired(now);
         }
         return true;
-    }
-
-    /** Keeps the live entries only, in a table a third full or less (room to grow by half before the next rebuild). */
-    void dropExpired(long now) {
-        rebuild(now);
     }
 
     int slots() {
         return fingerprints.length;
     }
 
-    private void rebuild(long now) {
+    /** Keeps the live entries only, in a table a third full or less (room to grow by half before the next rebuild). */
+    void dropExpired(long now) {
         int live = 0;
         for (int i = 0; i < fingerprints.length; i++) {
             if (fingerprints[i] != EMPTY && expiries[i] > now) {

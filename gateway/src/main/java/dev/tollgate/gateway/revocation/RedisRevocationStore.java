@@ -118,8 +118,7 @@ public final class RedisRevocationStore implements RevocationStore {
             return Mono.fromFuture(firstConfirmed.copy())
                     .timeout(wait)
                     .onErrorResume(e -> {
-                        log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 "
-                                + "until it is", wait);
+                        warnNotLoaded(wait);
                         return Mono.empty();
                     });
         });
@@ -132,16 +131,16 @@ public final class RedisRevocationStore implements RevocationStore {
     }
 
     /**
-     * Waits (on the calling, non-event-loop thread, at start-up) until the view is first confirmed current or the wait
-     * is over: an instance should not take traffic on a revocation view it never loaded. Returns whether it is current.
+     * Waits, blocking the calling thread (never an event loop), until the view is first confirmed current or the wait
+     * is over; returns whether it is current. For tests and tools that {@link #start()} a store themselves; the gateway
+     * waits without blocking, through {@link #startAndConfirm}.
      */
     public boolean awaitCurrent(Duration wait) {
         try {
             firstConfirmed.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return staleMillis() == 0;
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 until it is",
-                    wait);
+            warnNotLoaded(wait);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -415,5 +414,9 @@ public final class RedisRevocationStore implements RevocationStore {
             poller.dispose();
         }
         redis.close();
+    }
+
+    private static void warnNotLoaded(Duration wait) {
+        log.warn("revocation list not loaded from Redis after {}: routes that fail closed answer 503 until it is", wait);
     }
 }
