@@ -59,6 +59,8 @@ public final class DecisionLog implements AutoCloseable {
     private final int urgentRemaining;
     private final List<DecisionSink> sinks = new CopyOnWriteArrayList<>();
     private final DecisionEventEncoder encoder = new DecisionEventEncoder();
+    /** The writer thread's line: each event is encoded into it once, for every sink. */
+    private final LineBuffer line = new LineBuffer();
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
@@ -187,13 +189,32 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     private void write(DecisionEvent event) {
-        String json = encoder.encode(event);
+        line.reset();
+        try {
+            encoder.encode(event, line);
+        } catch (RuntimeException e) {
+            // An event that cannot be encoded must not stop the writer, which serves every request after it.
+            log.warn("decision {} could not be encoded, not written: {}", event.decisionId(), e.toString());
+            countDropped();
+            return;
+        }
         for (DecisionSink sink : sinks) {
             try {
-                sink.write(event, json);
+                sink.write(event, line.bytes(), line.size());
             } catch (RuntimeException e) {
                 log.warn("decision sink {} failed: {}", sink.getClass().getSimpleName(), e.toString());
             }
+        }
+    }
+
+    /** A byte buffer that lends its array (only the writer thread touches it). */
+    private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+        LineBuffer() {
+            super(1024);
+        }
+
+        byte[] bytes() {
+            return buf;
         }
     }
 

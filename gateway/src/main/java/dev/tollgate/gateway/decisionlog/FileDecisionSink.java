@@ -1,9 +1,9 @@
 package dev.tollgate.gateway.decisionlog;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,11 +16,14 @@ import java.nio.file.StandardOpenOption;
  */
 public final class FileDecisionSink implements DecisionSink, AutoCloseable {
 
+    static final int BUFFER_BYTES = 64 * 1024;
+
     private final boolean stdout;
     private final Path path;
     private final long maxBytes;
     private final int maxFiles;
-    private BufferedWriter out;
+    /** Buffered: the log flushes once per batch, so one write system call carries many lines. */
+    private OutputStream out;
     private long written;
 
     public FileDecisionSink(String location) {
@@ -38,7 +41,7 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
         this.maxFiles = maxFiles;
         try {
             if (stdout) {
-                this.out = new BufferedWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+                this.out = new BufferedOutputStream(System.out, BUFFER_BYTES);
             } else {
                 Files.createDirectories(path.getParent());
                 open();
@@ -49,17 +52,17 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
     }
 
     private void open() throws IOException {
-        this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        this.out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND), BUFFER_BYTES);
         this.written = Files.size(path);
     }
 
     @Override
-    public void write(DecisionEvent event, String json) {
+    public void write(DecisionEvent event, byte[] json, int length) {
         try {
-            out.write(json);
+            out.write(json, 0, length);
             out.write('\n');
-            written += json.length() + 1; // JSON lines are ASCII: the encoder escapes the rest
+            written += length + 1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

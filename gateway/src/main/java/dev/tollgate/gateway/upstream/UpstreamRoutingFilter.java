@@ -18,11 +18,23 @@ import reactor.netty.http.client.HttpClient;
 public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 
     private final UpstreamTls tls;
+    private volatile List<HttpHeadersFilter> headersFilters;
 
     public UpstreamRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
                                  HttpClientProperties properties, UpstreamTls tls) {
         super(httpClient, headersFilters, properties);
         this.tls = tls;
+    }
+
+    /** SCG's header filters, with its gRPC request filter replaced by one that copies only gRPC requests' headers. */
+    @Override
+    public List<HttpHeadersFilter> getHeadersFilters() {
+        List<HttpHeadersFilter> filters = headersFilters;
+        if (filters == null) {
+            filters = GrpcRequestHeaders.replacing(super.getHeadersFilters());
+            headersFilters = filters;
+        }
+        return filters;
     }
 
     @Override

@@ -43,7 +43,7 @@ class DecisionLogOverflowTest {
             CountDownLatch release = new CountDownLatch(1);
             log.addSink(new DecisionSink() {
                 @Override
-                public void write(DecisionEvent event, String json) {
+                public void write(DecisionEvent event, byte[] json, int length) {
                     held.countDown();
                     try {
                         release.await(20, TimeUnit.SECONDS);

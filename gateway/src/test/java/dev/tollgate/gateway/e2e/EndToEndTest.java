@@ -2,6 +2,7 @@ package dev.tollgate.gateway.e2e;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,6 +164,25 @@ class EndToEndTest extends GatewayTestBase {
         assertThat(open.status()).isEqualTo(200);
         fixture.upstream.verify(getRequestedFor(urlEqualTo("/public/x")).withHeader("X-Tollgate-Principal", absent()));
     }
+
+    /** gRPC over the gateway needs {@code te: trailers} upstream (RFC 9113 8.2.2); nothing else gets it. */
+    @Test
+    void aGrpcRequestReachesItsUpstreamWithTeTrailersAndNoOtherRequestDoes() {
+        TlsClient client = client(fixture.checkout);
+        assertThat(client.send("POST", "/public/grpc", Map.of("Content-Type", "application/grpc+proto"), "x").status())
+                .isEqualTo(200);
+        assertThat(client.send("POST", "/public/json", Map.of("Content-Type", "application/json", "TE", "trailers"),
+                "{}").status()).isEqualTo(200);
+        fixture.upstream.verify(postRequestedFor(urlEqualTo("/public/grpc")).withHeader("te", WireMock.equalTo("trailers"))
+                .withHeader("Content-Type", WireMock.equalTo("application/grpc+proto")));
+        fixture.upstream.verify(postRequestedFor(urlEqualTo("/public/json")).withHeader("te", absent()));
+        assertThat(routing.getHeadersFilters()).as("the routing filter uses Tollgate's copy-free gRPC filter")
+                .noneMatch(f -> f instanceof org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter)
+                .anyMatch(f -> f.getClass().getSimpleName().equals("GrpcRequestHeaders"));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private dev.tollgate.gateway.upstream.UpstreamRoutingFilter routing;
 
     private static void assertInvalidToken(TlsClient.Response r, String code) {
         assertThat(r.status()).isEqualTo(401);

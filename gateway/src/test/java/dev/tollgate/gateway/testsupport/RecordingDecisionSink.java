@@ -14,11 +14,11 @@ public final class RecordingDecisionSink implements DecisionSink {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new ConcurrentHashMap<>();
 
     @Override
-    public void write(DecisionEvent event, String line) {
+    public void write(DecisionEvent event, byte[] line, int length) {
         counts.computeIfAbsent(event.decisionId(), k -> new java.util.concurrent.atomic.AtomicInteger())
                 .incrementAndGet();
         events.put(event.decisionId(), event);
-        json.put(event.decisionId(), line);
+        json.put(event.decisionId(), new String(line, 0, length, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Waits (bounded) for the writer thread to deliver the event. */
