@@ -1,6 +1,5 @@
 package dev.tollgate.gateway.authn;
 
-import dev.tollgate.gateway.identity.SvidIdentity;
 import dev.tollgate.gateway.dpop.DPoPChallenges;
 import dev.tollgate.gateway.dpop.DPoPMode;
 import dev.tollgate.gateway.dpop.DPoPProof;
@@ -56,6 +55,7 @@ public final class WorkloadAuthenticator implements Authenticator {
     private final int maxTokenBytes;
     private final DPoPProofVerifier proofs;
     private final DPoPReplayGuard replays;
+    private final PeerCertificates peers = new PeerCertificates();
 
     public WorkloadAuthenticator(Supplier<TrustDomains> trustDomains, TokenVerifier tokens, Clock clock,
                                  int maxTokenBytes, DPoPProofVerifier proofs, DPoPReplayGuard replays) {
@@ -96,9 +96,12 @@ public final class WorkloadAuthenticator implements Authenticator {
         CredentialRequirement requires = route.requires();
         X509Certificate peer = peerCertificate(request.getSslInfo());
         SpiffeId peerId = null;
+        String x5t = null;
         if (peer != null) {
             // The handshake validated the chain; here we only read the identity it carries.
-            peerId = SvidIdentity.of(peer);
+            PeerCertificates.Peer read = peers.of(peer);
+            peerId = read.id();
+            x5t = read.x5t();
         } else if (requires.mtls()) {
             String description = "a client certificate (X.509-SVID) is required";
             throw request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
@@ -133,7 +136,6 @@ public final class WorkloadAuthenticator implements Authenticator {
             // RFC 8707 / MCP authorization: a token minted for another MCP server (another resource) is refused.
             throw unauthenticated(route, "token.audience.resource", "the token was not issued for this MCP server");
         }
-        String x5t = peer == null ? null : thumbprint(peer);
         if (token != null && token.cnfX5tS256() != null && !token.cnfX5tS256().equals(x5t)) {
             throw unauthenticated(route, "token.cnf-x5t", "token is bound to a different client certificate");
         }

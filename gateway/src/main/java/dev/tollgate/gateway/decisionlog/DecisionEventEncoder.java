@@ -11,7 +11,7 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Encodes a {@link DecisionEvent} as one line of JSON (Jackson's streaming generator: no reflection, no tree), straight
  * to UTF-8 bytes: the log's writer encodes into one reused buffer and hands the bytes to every sink, with no string and
- * no second charset pass per line (perf/results/decision-log-2026-12-03.md).
+ * no second charset pass per line (perf/results/request-path-2026-12-03.md).
  */
 public final class DecisionEventEncoder {
 
