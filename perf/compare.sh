@@ -346,7 +346,8 @@ run_one() {
   local name=$1 mode=$2 port=$3 script=$4 rep=$5
   local gw="" token=$TOKEN jar=$JAR
   # A "[before]" row: the same configuration on the BASE_JAR build.
-  [[ "$mode" == base:* ]] && { mode=${mode#base:}; jar="$RUN/base.jar"; }
+  local tag=""  # in the JFR file's name, so a [before] row's profile never overwrites the new build's
+  [[ "$mode" == base:* ]] && { mode=${mode#base:}; jar="$RUN/base.jar"; tag="-before"; }
   if [[ "$mode" == peer-* ]]; then
     local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes alg=ES256
     [[ "$peer" == *-rs256 ]] && { peer=${peer%-rs256}; alg=RS256; token=$(cat "$RUN/token-rs256.jwt"); }
@@ -402,7 +403,7 @@ run_one() {
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-before.tsv"
   n0=$(nginx_ticks); h0=$(cpu_ticks "$HAPROXY_PID")
   [[ -n "$gw" && "${JFR:-0}" == 1 ]] && "$JFR_HOME/bin/jcmd" "$gw" JFR.start name=measure settings="$RUN/sampling.jfc" \
-      filename="$RUN/jfr-$mode-$rep.jfr" >/dev/null
+      filename="$RUN/jfr-$mode$tag-$rep.jfr" >/dev/null
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
       -H "Authorization: Bearer $token" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
   local g1=0 n1 h1 jit1=0 rss=0
@@ -410,8 +411,8 @@ run_one() {
   [[ -n "$gw" && "${THREADS:-0}" == 1 ]] && thread_ticks "$gw" > "$RUN/threads-after.tsv"
   if [[ -n "$gw" && "${JFR:-0}" == 1 ]]; then
     "$JFR_HOME/bin/jcmd" "$gw" JFR.stop name=measure >/dev/null
-    JFR_JAVA_HOME="$JFR_HOME" python3 perf/jfr-summary.py "$RUN/jfr-$mode-$rep.jfr" > "$RUN/jfr-$mode-$rep.txt" || true
-    echo "  JFR profile: $RUN/jfr-$mode-$rep.jfr, summary $RUN/jfr-$mode-$rep.txt"
+    JFR_JAVA_HOME="$JFR_HOME" python3 perf/jfr-summary.py "$RUN/jfr-$mode$tag-$rep.jfr" > "$RUN/jfr-$mode$tag-$rep.txt" || true
+    echo "  JFR profile: $RUN/jfr-$mode$tag-$rep.jfr, summary $RUN/jfr-$mode$tag-$rep.txt"
   fi
   n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
   local open_rate=nan open_p50=nan open_p99=nan open_ko=0
