@@ -30,12 +30,8 @@ final class PeerCertificates {
 
     /** The peer's identity; throws {@link IllegalArgumentException} when the certificate is not an X.509-SVID. */
     Peer of(X509Certificate certificate) {
-        Peer peer = peers.getIfPresent(certificate);
-        if (peer == null) {
-            peer = new Peer(SvidIdentity.of(certificate), WorkloadAuthenticator.thumbprint(certificate));
-            peers.put(certificate, peer);
-        }
-        return peer;
+        // A refusal thrown here propagates and is not cached.
+        return peers.get(certificate, c -> new Peer(SvidIdentity.of(c), WorkloadAuthenticator.thumbprint(c)));
     }
 
     long size() {

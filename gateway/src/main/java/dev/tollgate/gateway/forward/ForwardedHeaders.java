@@ -38,7 +38,7 @@ public final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
         }
         // Never edit the inbound request's own headers (read-only, or Netty's): a copy when no earlier filter made one.
         HttpHeaders headers = input != exchange.getRequest().getHeaders() && input.getClass() == HttpHeaders.class
-                ? input : copy(input);
+                ? input : HttpHeaders.copyOf(input);
         IdentityHeaders.removeForged(headers);
         if (forwarding != null) {
             if (forwarding.stripCredentials()) {
@@ -53,12 +53,6 @@ public final class ForwardedHeaders implements HttpHeadersFilter, Ordered {
             }
         }
         return headers;
-    }
-
-    private static HttpHeaders copy(HttpHeaders input) {
-        HttpHeaders copy = new HttpHeaders();
-        input.forEach(copy::addAll);
-        return copy;
     }
 
     /** After Spring Cloud Gateway's own header filters: nothing they do can undo these. */
