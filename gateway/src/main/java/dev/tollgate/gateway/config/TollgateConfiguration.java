@@ -415,12 +415,9 @@ public class TollgateConfiguration {
 
     /** Serves them at {@code /.well-known/oauth-protected-resource/...} on the gateway's listener. */
     @Bean
-    org.springframework.web.reactive.function.server.RouterFunction<
-            org.springframework.web.reactive.function.server.ServerResponse> protectedResourceMetadataEndpoint(
+    dev.tollgate.gateway.mcp.ProtectedResourceMetadataMapping protectedResourceMetadataMapping(
             dev.tollgate.gateway.mcp.ProtectedResourceMetadata resourceMetadata) {
-        return org.springframework.web.reactive.function.server.RouterFunctions.route(
-                org.springframework.web.reactive.function.server.RequestPredicates.GET(
-                        dev.tollgate.gateway.mcp.McpRoute.WELL_KNOWN + "/**"), resourceMetadata::handle);
+        return new dev.tollgate.gateway.mcp.ProtectedResourceMetadataMapping(resourceMetadata);
     }
 
     /**

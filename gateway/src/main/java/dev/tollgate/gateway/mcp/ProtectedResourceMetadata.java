@@ -1,11 +1,13 @@
 package dev.tollgate.gateway.mcp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,7 +26,7 @@ public final class ProtectedResourceMetadata {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
-    private final Map<String, String> documents = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> documents = new ConcurrentHashMap<>();
 
     public void register(McpRoute route, Presentation presentation) {
         if (route.resource() == null) {
@@ -45,16 +47,21 @@ public final class ProtectedResourceMetadata {
             presentation.dpopAlgorithms().forEach(d.putArray("dpop_signing_alg_values_supported")::add);
             d.put("dpop_bound_access_tokens_required", presentation.dpopRequired());
         }
-        documents.put(route.metadataPath(), d.toString());
+        documents.put(route.metadataPath(), d.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The document for the request's path, or 404. */
-    public Mono<ServerResponse> handle(ServerRequest request) {
-        String document = documents.get(request.path());
+    /** Answers with the document for the request's path, or 404 (see {@link ProtectedResourceMetadataMapping}). */
+    Mono<Void> write(ServerWebExchange exchange) {
+        ServerHttpResponse response = exchange.getResponse();
+        byte[] document = documents.get(exchange.getRequest().getPath().value());
         if (document == null) {
-            return ServerResponse.notFound().build();
+            response.setStatusCode(HttpStatus.NOT_FOUND);
+            return response.setComplete();
         }
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                .header("Cache-Control", "max-age=300").bodyValue(document);
+        response.setStatusCode(HttpStatus.OK);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setCacheControl("max-age=300");
+        response.getHeaders().setContentLength(document.length);
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(document)));
     }
 }
