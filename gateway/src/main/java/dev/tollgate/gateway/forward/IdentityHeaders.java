@@ -1,10 +1,8 @@
 package dev.tollgate.gateway.forward;
 
 import dev.tollgate.gateway.authn.Authentication;
-import dev.tollgate.policy.CredentialKind;
+import dev.tollgate.gateway.authn.CredentialNames;
 import dev.tollgate.policy.Principal;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -55,15 +53,10 @@ public final class IdentityHeaders {
         if (p.trustDomain() != null) {
             headers.set(TRUST_DOMAIN, p.trustDomain());
         }
-        headers.set(CREDENTIALS, p.provenBy().stream().sorted().map(IdentityHeaders::name)
-                .collect(Collectors.joining(",")));
+        headers.set(CREDENTIALS, CredentialNames.forHeader(p.provenBy()));
         headers.set(DECISION_ID, decisionId);
         if (p.delegated()) {
             headers.set(ACTORS, String.join(",", p.actors()));
         }
-    }
-
-    private static String name(CredentialKind kind) {
-        return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -67,8 +66,7 @@ public final class TransactionTokens {
             }
         }
         Map<String, Object> rctx = new LinkedHashMap<>();
-        rctx.put("authn", principal.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted()
-                .toList());
+        rctx.put("authn", dev.tollgate.gateway.authn.CredentialNames.forLog(principal.provenBy()));
         if (principal.issuer() != null) {
             rctx.put("token_issuer", principal.issuer());
         }
