@@ -34,9 +34,7 @@ import dev.tollgate.gateway.problem.RequestRejectedException;
 import dev.tollgate.policy.Principal;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -119,20 +117,19 @@ public final class TollgateFilter implements GatewayFilter {
                     }
                     return c.authorization().authorize(exchange.getRequest(), trace.routeId, route, authentication);
                 })
-                .map(authorization -> {
+                .flatMap(authorization -> {
                     trace.authorization = authorization;
                     trace.authorizedNanos = System.nanoTime();
                     if (!authorization.allowed()) {
-                        throw RequestRejectedException.forbidden("policy.denied",
-                                "the tenant's policy does not allow this request", authorization.decidingRules());
+                        return Mono.error(RequestRejectedException.forbidden("policy.denied",
+                                "the tenant's policy does not allow this request", authorization.decidingRules()));
                     }
-                    return authorization;
+                    return forward(exchange, chain, trace);
                 })
-                .map(allowed -> Optional.<RequestRejectedException>empty())
-                .onErrorResume(e -> Mono.just(Optional.of(asRejection(e, trace))))
-                .flatMap(rejection -> rejection.isPresent()
-                        ? reject(exchange, trace, rejection.get())
-                        : forward(exchange, chain, trace))
+                // A failure before forwarding is this request's rejection; once forwarded (trace.allowed), an error
+                // is the upstream's and forward() has already answered what it can (upstreamFailed). One operator
+                // here instead of map/map/Optional/onErrorResume/flatMap: this chain runs on every request.
+                .onErrorResume(e -> trace.allowed ? Mono.error(e) : reject(exchange, trace, asRejection(e, trace)))
                 // Exactly one line per request: an allowed one once the upstream's answer is known, and one for a
                 // request whose caller went away before any decision was recorded.
                 .doFinally(signal -> {
@@ -329,7 +326,7 @@ public final class TollgateFilter implements GatewayFilter {
             c.metrics().phase(t.routeId, "upstream", System.nanoTime() - t.forwardedNanos);
         }
         List<String> credentials = p == null ? List.of()
-                : p.provenBy().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList();
+                : dev.tollgate.gateway.authn.CredentialNames.forLog(p.provenBy());
         long latency = (System.nanoTime() - t.startNanos) / 1000;
         int events = t.mcpDecisions == null ? 1 : t.mcpDecisions.size();
         for (int i = 0; i < events; i++) {
