@@ -337,7 +337,7 @@ if [[ -n "${BASE_JAR:-}" ]]; then
   for c in "${CONFIGS[@]}"; do
     with_base+=("$c")
     IFS='|' read -r name mode port script <<<"$c"
-    [[ "$name" == tollgate-* ]] && with_base+=("$name [before]|base:$mode|$port|$script")
+    [[ "$name" == tollgate-* || "$name" == plain-gateway ]] && with_base+=("$name [before]|base:$mode|$port|$script")
   done
   CONFIGS=("${with_base[@]}")
 fi
