@@ -5,15 +5,50 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 
 /**
  * Encodes a {@link DecisionEvent} as one line of JSON (Jackson's streaming generator: no reflection, no tree), straight
  * to UTF-8 bytes: the log's writer encodes into one reused buffer and hands the bytes to every sink, with no string and
- * no second charset pass per line (perf/results/request-path-2026-12-03.md).
+ * no second charset pass per line (perf/results/request-path-2026-12-03.md), the names pre-encoded and the time
+ * formatted once per second (perf/results/decision-log-2026-12-04.md).
  */
 public final class DecisionEventEncoder {
+
+    // The property names, quoted and encoded once: Jackson copies their bytes instead of escaping each name per event
+    // (writing names was half of the writer thread's samples in a JFR profile, perf/results/decision-log-2026-12-04.md).
+    private static final SerializableString DECISION_ID = new SerializedString("decision_id");
+    private static final SerializableString TIME = new SerializedString("time");
+    private static final SerializableString ROUTE = new SerializedString("route");
+    private static final SerializableString TENANT = new SerializedString("tenant");
+    private static final SerializableString PRINCIPAL = new SerializedString("principal");
+    private static final SerializableString TRUST_DOMAIN = new SerializedString("trust_domain");
+    private static final SerializableString METHOD = new SerializedString("method");
+    private static final SerializableString PATH = new SerializedString("path");
+    private static final SerializableString EFFECT = new SerializedString("effect");
+    private static final SerializableString STATUS = new SerializedString("status");
+    private static final SerializableString REASON = new SerializedString("reason");
+    private static final SerializableString REVISION = new SerializedString("revision");
+    private static final SerializableString TOKEN_ID = new SerializedString("token_id");
+    private static final SerializableString JTI = new SerializedString("jti");
+    private static final SerializableString JKT = new SerializedString("jkt");
+    private static final SerializableString X5T_S256 = new SerializedString("x5t_s256");
+    private static final SerializableString FAILURE_MODE = new SerializedString("failure_mode");
+    private static final SerializableString DEGRADED = new SerializedString("degraded");
+    private static final SerializableString CACHE = new SerializedString("cache");
+    private static final SerializableString LATENCY_US = new SerializedString("latency_us");
+    private static final SerializableString CALLER = new SerializedString("caller");
+    private static final SerializableString MCP_METHOD = new SerializedString("mcp_method");
+    private static final SerializableString MCP_NAME = new SerializedString("mcp_name");
+    private static final SerializableString DECIDING_RULES = new SerializedString("deciding_rules");
+    private static final SerializableString CREDENTIALS = new SerializedString("credentials");
+    private static final SerializableString ERRORS = new SerializedString("errors");
+    private static final SerializableString ACTORS = new SerializedString("actors");
+
+    private final InstantText time = new InstantText();
 
     // The target is the caller's: closing the generator neither closes nor flushes it (a flush per line would be a
     // write system call per request).
@@ -31,46 +66,54 @@ public final class DecisionEventEncoder {
     public void encode(DecisionEvent e, OutputStream out) {
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringProperty("decision_id", e.decisionId());
-            g.writeStringProperty("time", e.time().toString());
-            g.writeStringProperty("route", e.route());
-            g.writeStringProperty("tenant", e.tenant());
-            g.writeStringProperty("principal", e.principal());
-            g.writeStringProperty("trust_domain", e.trustDomain());
-            g.writeStringProperty("method", e.method());
-            g.writeStringProperty("path", e.path());
-            g.writeStringProperty("effect", e.effect());
+            string(g, DECISION_ID, e.decisionId());
+            string(g, TIME, time.format(e.time()));
+            string(g, ROUTE, e.route());
+            string(g, TENANT, e.tenant());
+            string(g, PRINCIPAL, e.principal());
+            string(g, TRUST_DOMAIN, e.trustDomain());
+            string(g, METHOD, e.method());
+            string(g, PATH, e.path());
+            string(g, EFFECT, e.effect());
             if (e.status() != null) {
-                g.writeNumberProperty("status", e.status());
+                g.writeName(STATUS);
+                g.writeNumber(e.status());
             }
-            g.writeStringProperty("reason", e.reason());
-            writeList(g, "deciding_rules", e.decidingRules());
-            g.writeStringProperty("revision", e.revision());
-            writeList(g, "credentials", e.credentials());
-            g.writeStringProperty("token_id", e.tokenId());
-            g.writeStringProperty("jti", e.jti());
-            g.writeStringProperty("jkt", e.jkt());
-            g.writeStringProperty("x5t_s256", e.x5t());
-            g.writeStringProperty("failure_mode", e.failureMode());
-            g.writeBooleanProperty("degraded", e.degraded());
-            g.writeStringProperty("cache", e.cache());
-            writeList(g, "errors", e.errors());
-            g.writeNumberProperty("latency_us", e.latencyMicros());
+            string(g, REASON, e.reason());
+            writeList(g, DECIDING_RULES, e.decidingRules());
+            string(g, REVISION, e.revision());
+            writeList(g, CREDENTIALS, e.credentials());
+            string(g, TOKEN_ID, e.tokenId());
+            string(g, JTI, e.jti());
+            string(g, JKT, e.jkt());
+            string(g, X5T_S256, e.x5t());
+            string(g, FAILURE_MODE, e.failureMode());
+            g.writeName(DEGRADED);
+            g.writeBoolean(e.degraded());
+            string(g, CACHE, e.cache());
+            writeList(g, ERRORS, e.errors());
+            g.writeName(LATENCY_US);
+            g.writeNumber(e.latencyMicros());
             if (e.caller() != null) {
-                g.writeStringProperty("caller", e.caller());
+                string(g, CALLER, e.caller());
             }
             if (!e.actors().isEmpty()) {
-                writeList(g, "actors", e.actors());
+                writeList(g, ACTORS, e.actors());
             }
             if (e.mcpMethod() != null) {
-                g.writeStringProperty("mcp_method", e.mcpMethod());
-                g.writeStringProperty("mcp_name", e.mcpName());
+                string(g, MCP_METHOD, e.mcpMethod());
+                string(g, MCP_NAME, e.mcpName());
             }
             g.writeEndObject();
         }
     }
 
-    private static void writeList(JsonGenerator g, String name, List<String> values) {
+    private static void string(JsonGenerator g, SerializableString name, String value) {
+        g.writeName(name);
+        g.writeString(value);
+    }
+
+    private static void writeList(JsonGenerator g, SerializableString name, List<String> values) {
         g.writeName(name);
         g.writeStartArray();
         if (values != null) {

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,6 +36,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class DecisionLogBenchmark {
 
     static final int BATCH = 90;
+
+    /** Which request's line: a public route's ({@code public}) or an allowed bearer-token request's. */
+    @Param({"public", "bearer"})
+    String event;
     private static final long ROTATE_BYTES = 64L << 20;
 
     private final DecisionEventEncoder encoder = new DecisionEventEncoder();
@@ -59,10 +64,18 @@ public class DecisionLogBenchmark {
         dir = Files.createTempDirectory("tollgate-decision-log-bench");
         sink = new FileDecisionSink(dir.resolve("decisions.jsonl").toString(), ROTATE_BYTES, 0);
         for (int i = 0; i < BATCH; i++) {
-            // A public route's line (the plain row of perf/compare.sh): route, method, path, effect, status, reason.
-            batch[i] = new DecisionEvent(DecisionIds.next(), Instant.now(), "perf-public", null, null, null, "GET",
-                    "/api/perf/items/" + i, "ALLOW", 200, "route.public", List.of(), null, List.of(), null, null, null,
-                    null, null, false, null, List.of(), 123, null);
+            batch[i] = "public".equals(event)
+                    // A public route's line (the plain row of perf/compare.sh): route, method, path, effect, status.
+                    ? new DecisionEvent(DecisionIds.next(), Instant.now(), "perf-public", null, null, null, "GET",
+                            "/api/perf/items/" + i, "ALLOW", 200, "route.public", List.of(), null, List.of(), null,
+                            null, null, null, null, false, null, List.of(), 123, null)
+                    // An allowed bearer-token request's line (the bearer row): principal, rule, revision, token refs.
+                    : new DecisionEvent(DecisionIds.next(), Instant.now(), "perf", "perf",
+                            "spiffe://perf.test/ns/default/sa/client", "perf.test", "GET", "/api/perf/items/" + i,
+                            "ALLOW", 200, "policy.permit", List.of("allow-items"), "r-3f9a2c41", List.of("jwt"),
+                            "9c1e5b2a7d4f8e609c1e5b2a7d4f8e609c1e5b2a7d4f8e609c1e5b2a7d4f8e60",
+                            "b7a1e2c3-d4f5-4a6b-8c9d-0e1f2a3b4c5d", null, null, null, false,
+                            "L1", List.of(), 140, null);
         }
     }
 
