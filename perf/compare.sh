@@ -15,6 +15,9 @@
 #                                   # another build of the gateway ("[before]" rows): a change's effect in one run
 #   JFR=1 ROWS=dpop REPS=1 perf/compare.sh   # also a JFR profile of each measured window (1 ms sampling), summarised
 #                                   # by perf/jfr-summary.py; JFR costs CPU, so such a run's µs/req are not figures
+#   PERF=1 ROWS=bearer REPS=1 perf/compare.sh  # also a Linux perf profile of each measured window (kernel, JVM, libc,
+#                                   # native TLS and JIT-compiled Java, by perf/perf-summary.py); the gateways run with
+#                                   # -XX:+PreserveFramePointer, so such a run's µs/req are not figures either
 #
 # Fixed arrival rate (OPEN=1, the default): for the rows matching OPEN_ROWS, after the closed measurement and on the
 # same gateway, Gatling sends OPEN_LOAD (0.8) x the throughput just measured, at a fixed rate over OPEN_CONNECTIONS kept
@@ -97,6 +100,12 @@ if [[ "${JFR:-0}" == 1 ]]; then
   # Enabled from launch: starting JFR later instruments classes and deoptimises, and the measured window would be
   # half JIT. The measured window is then a second recording with the same settings (no new instrumentation).
   JFR_FLAGS="-XX:StartFlightRecording=settings=$RUN/sampling.jfc,maxage=1s"
+fi
+if [[ "${PERF:-0}" == 1 ]]; then
+  need perf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf) >/dev/null
+  PERF_HOME=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
+  # Frame pointers let perf walk JIT-compiled frames to their callers; the JVM's perf map names them.
+  PERF_FLAGS="-XX:+PreserveFramePointer"
 fi
 echo "material (certificates, tokens, gateway configs; reusable with perf/gatling.sh): $RUN"
 
@@ -351,7 +360,7 @@ run_one() {
   if [[ "$mode" == peer-* ]]; then
     local peer=${mode#peer-} routes=spring.cloud.gateway.server.webflux.routes alg=ES256
     [[ "$peer" == *-rs256 ]] && { peer=${peer%-rs256}; alg=RS256; token=$(cat "$RUN/token-rs256.jwt"); }
-    taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} -jar "$RUN/peer-$peer.jar" --server.port=$GATEWAY_PORT \
+    taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} ${PERF_FLAGS:-} -jar "$RUN/peer-$peer.jar" --server.port=$GATEWAY_PORT \
         --server.ssl.certificate="$RUN/server.pem" --server.ssl.certificate-private-key="$RUN/server-key.pem" \
         "--$routes[0].id=perf" "--$routes[0].uri=http://127.0.0.1:$UPSTREAM_PORT" \
         "--$routes[0].predicates[0]=Path=/api/perf/**" \
@@ -361,7 +370,7 @@ run_one() {
     gw=$!
   elif [[ "$mode" != "-" ]]; then
     # A fresh replay-store namespace per run: the pre-generated proofs are used once per gateway run.
-    TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} \
+    TOLLGATE_CONFIG_DIR="$RUN/config-$mode" taskset -c 0 "$JAVA" $JVM_FLAGS ${JFR_FLAGS:-} ${PERF_FLAGS:-} \
         -Dtollgate.redis.key-prefix="tollgate-perf-$rep-$RANDOM:" -jar "$jar" ${TOLLGATE_ARGS:-} \
         >"$RUN/gateway-$mode.log" 2>&1 &
     gw=$!
@@ -404,6 +413,12 @@ run_one() {
   n0=$(nginx_ticks); h0=$(cpu_ticks "$HAPROXY_PID")
   [[ -n "$gw" && "${JFR:-0}" == 1 ]] && "$JFR_HOME/bin/jcmd" "$gw" JFR.start name=measure settings="$RUN/sampling.jfc" \
       filename="$RUN/jfr-$mode$tag-$rep.jfr" >/dev/null
+  local perf_pid=""
+  if [[ -n "$gw" && "${PERF:-0}" == 1 ]]; then
+    taskset -c 1 perf record -q -F "${PERF_FREQ:-1999}" -g -p "$gw" -o "$RUN/perf-$mode$tag-$rep.data" \
+        -- sleep "$MEASURE" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
       -H "Authorization: Bearer $token" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
   local g1=0 n1 h1 jit1=0 rss=0
@@ -415,6 +430,18 @@ run_one() {
     echo "  JFR profile: $RUN/jfr-$mode$tag-$rep.jfr, summary $RUN/jfr-$mode$tag-$rep.txt"
   fi
   n1=$(nginx_ticks); h1=$(cpu_ticks "$HAPROXY_PID")
+  if [[ -n "$perf_pid" ]]; then
+    wait "$perf_pid" || true
+    "$PERF_HOME/bin/jcmd" "$gw" Compiler.perfmap >/dev/null 2>&1 || true
+    # The symbolised samples are kept (the JVM's map file is gone with the process): summarise again at will.
+    perf script -i "$RUN/perf-$mode$tag-$rep.data" -F comm,tid,period,ip,sym,dso 2>/dev/null \
+      | gzip > "$RUN/perf-$mode$tag-$rep.script.gz"
+    python3 perf/perf-summary.py "$RUN/perf-$mode$tag-$rep.script.gz" \
+        "$(grep -oE '[0-9]+ requests in' "$RUN/wrk.out" | cut -d' ' -f1)" "$RUN/perf-$mode$tag-$rep.json" \
+        > "$RUN/perf-$mode$tag-$rep.txt" || true
+    rm -f "/tmp/perf-$gw.map" "$RUN/perf-$mode$tag-$rep.data"
+    echo "  perf profile: $RUN/perf-$mode$tag-$rep.txt (compare: perf/perf-summary.py --compare a.json b.json)"
+  fi
   local open_rate=nan open_p50=nan open_p99=nan open_ko=0
   if [[ -n "$gw" && $OPEN == 1 && "$name" =~ $OPEN_ROWS && "$port" == "$SHIM_PORT" ]]; then
     open_rate=$(python3 -c 'import re,sys; print(round(float(sys.argv[2]) * float(re.search(r"Requests/sec:\s+([\d.]+)",

@@ -205,47 +205,46 @@ public final class WorkloadAuthenticator implements Authenticator {
     }
 
     private Authentication principal(SpiffeId peerId, VerifiedToken token, String x5t, boolean dpopProven) {
-        EnumSet<CredentialKind> proven = EnumSet.noneOf(CredentialKind.class);
-        String id;
         boolean delegated = token != null && !token.actors().isEmpty();
-        if (peerId != null) {
-            proven.add(CredentialKind.MTLS);
-        }
+        int proven = (peerId != null ? 1 << CredentialKind.MTLS.ordinal() : 0)
+                | (token != null ? 1 << CredentialKind.JWT.ordinal() : 0)
+                | (token != null && token.cnfX5tS256() != null ? 1 << CredentialKind.CERT_BOUND.ordinal() : 0)
+                | (token != null && dpopProven ? 1 << CredentialKind.DPOP.ordinal() : 0);
         // A delegated call's principal is the subject acted for; the peer (if any) is its current actor.
-        id = peerId != null && !delegated ? peerId.toString() : token.principal();
-        if (token != null) {
-            proven.add(CredentialKind.JWT);
-            if (token.cnfX5tS256() != null) {
-                proven.add(CredentialKind.CERT_BOUND);
-            }
-            if (dpopProven) {
-                proven.add(CredentialKind.DPOP);
-            }
-        }
-        String trustDomain = trustDomainOf(id);
+        boolean peerIsPrincipal = peerId != null && !delegated;
+        String id = peerIsPrincipal ? peerId.toString() : token.principal();
+        String trustDomain = peerIsPrincipal ? peerId.trustDomain() : trustDomainOf(id);
         TrustDomains.TrustDomain domain = trustDomain == null ? null : trustDomains.get().get(trustDomain);
         String tenant = domain == null ? null : domain.tenant();
         if ((peerId == null || delegated) && token != null && token.tenant() != null) {
             tenant = token.tenant();
         }
-        Map<String, Object> claims = token == null ? Map.of() : safeClaims(token.claims());
-        if (token != null && !token.attributes().isEmpty()) {
-            claims = new java.util.HashMap<>(claims);
-            claims.putAll(token.attributes());
-        }
+        // Immutable and derived once per verified token: the Principal keeps them as they are, without copying.
+        Map<String, Object> claims = token == null ? Map.of() : token.policyClaims();
         Principal principal = new Principal(id, trustDomain, tenant, token == null ? null : token.issuer(), claims,
-                proven, token == null ? List.of() : token.actors());
+                PROVEN[proven], token == null ? List.of() : token.actors());
         Instant expiry = token == null ? null : token.expiresAt();
         return new Authentication(principal, token == null ? null : token.tokenId(),
                 token == null ? null : token.jti(), token == null ? null : token.cnfJkt(), x5t, expiry);
     }
 
-    /** Claims handed to policy: everything but the registered ones that identify the token itself. */
-    private static Map<String, Object> safeClaims(Map<String, Object> claims) {
-        Map<String, Object> out = new java.util.HashMap<>(claims);
-        out.keySet().removeAll(List.of("jti", "cnf", "act", "may_act"));
-        out.replaceAll((k, v) -> v instanceof java.util.Date d ? d.toInstant().getEpochSecond() : v);
-        return out;
+    /** Every set of proving credentials, immutable, by bit mask of the kinds' ordinals (2<sup>4</sup> of them). */
+    private static final Set<CredentialKind>[] PROVEN = provenSets();
+
+    @SuppressWarnings("unchecked")
+    private static Set<CredentialKind>[] provenSets() {
+        CredentialKind[] kinds = CredentialKind.values();
+        Set<CredentialKind>[] sets = new Set[1 << kinds.length];
+        for (int mask = 0; mask < sets.length; mask++) {
+            EnumSet<CredentialKind> set = EnumSet.noneOf(CredentialKind.class);
+            for (CredentialKind k : kinds) {
+                if ((mask & (1 << k.ordinal())) != 0) {
+                    set.add(k);
+                }
+            }
+            sets[mask] = Set.copyOf(set);
+        }
+        return sets;
     }
 
     private static String trustDomainOf(String id) {

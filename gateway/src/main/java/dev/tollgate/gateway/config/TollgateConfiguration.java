@@ -407,6 +407,12 @@ public class TollgateConfiguration {
                 settings.lifetime(), clock);
     }
 
+    /** Small declared-length bodies reach the client in one write with their headers (see SmallBodyResponse). */
+    @Bean
+    org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer smallBodiesInOneWrite() {
+        return builder -> builder.httpHandlerDecorator(dev.tollgate.gateway.forward.SmallBodyResponse.onEveryResponse());
+    }
+
     /** RFC 9728 documents of the MCP routes, filled as routes are built. */
     @Bean
     dev.tollgate.gateway.mcp.ProtectedResourceMetadata protectedResourceMetadata() {
