@@ -257,17 +257,8 @@ request = function()
 end
 LUA
 
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-# CPU ticks of the JIT compiler threads (C1 and C2) of process $1.
-jit_ticks() {
-  local sum=0 t comm
-  for t in /proc/"$1"/task/*; do
-    comm=$(cat "$t/comm" 2>/dev/null) || continue
-    [[ "$comm" == C[12]\ CompilerThre* ]] || continue
-    sum=$((sum + $(sed 's/.*) //' "$t/stat" | awk '{print $12+$13}')))
-  done
-  echo "$sum"
-}
+# cpu_ticks, jit_ticks
+source "$ROOT/perf/procfs.sh"
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # THREADS=1: also where the gateway's CPU goes, per thread name (digits folded: reactor-http-epoll-N), in µs/req.
 thread_ticks() {
