@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * How the credentials that proved a principal are named outside the policy engine: in the decision log and the
@@ -15,19 +14,17 @@ import java.util.stream.Stream;
  */
 public final class CredentialNames {
 
-    private static final CredentialKind[] KINDS = CredentialKind.values();
     private static final List<String>[] FOR_LOG;
     private static final String[] FOR_HEADER;
 
     static {
-        int sets = 1 << KINDS.length;
+        int sets = ProvenCredentials.count();
         @SuppressWarnings("unchecked")
         List<String>[] log = new List[sets];
         FOR_LOG = log;
         FOR_HEADER = new String[sets];
         for (int mask = 0; mask < sets; mask++) {
-            int m = mask;
-            List<CredentialKind> kinds = Stream.of(KINDS).filter(k -> (m & (1 << k.ordinal())) != 0).toList();
+            Set<CredentialKind> kinds = ProvenCredentials.of(mask);
             FOR_LOG[mask] = kinds.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList();
             FOR_HEADER[mask] = kinds.stream().sorted()
                     .map(k -> k.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(","));
@@ -39,19 +36,11 @@ public final class CredentialNames {
 
     /** Lower-case names sorted by name ({@code cert_bound}, {@code dpop}, {@code jwt}, {@code mtls}); immutable. */
     public static List<String> forLog(Set<CredentialKind> kinds) {
-        return FOR_LOG[mask(kinds)];
+        return FOR_LOG[ProvenCredentials.mask(kinds)];
     }
 
     /** Comma-separated lower-case names in the enum's order, {@code _} as {@code -} ({@code mtls,jwt,cert-bound}). */
     public static String forHeader(Set<CredentialKind> kinds) {
-        return FOR_HEADER[mask(kinds)];
-    }
-
-    private static int mask(Set<CredentialKind> kinds) {
-        int mask = 0;
-        for (CredentialKind k : kinds) {
-            mask |= 1 << k.ordinal();
-        }
-        return mask;
+        return FOR_HEADER[ProvenCredentials.mask(kinds)];
     }
 }

@@ -19,8 +19,11 @@ import java.security.cert.X509Certificate;
  */
 final class PeerCertificates {
 
-    /** The identity and thumbprint of one client certificate. */
-    record Peer(SpiffeId id, String x5t) {
+    /** The identity (parsed, and as the URI string identity headers and policy use) and thumbprint of one certificate. */
+    record Peer(SpiffeId id, String uri, String x5t) {
+        Peer(SpiffeId id, String x5t) {
+            this(id, id.toString(), x5t);
+        }
     }
 
     static final int MAX_ENTRIES = 16_384;

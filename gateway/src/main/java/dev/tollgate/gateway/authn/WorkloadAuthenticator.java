@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,13 +94,12 @@ public final class WorkloadAuthenticator implements Authenticator {
         ServerHttpRequest request = exchange.getRequest();
         CredentialRequirement requires = route.requires();
         X509Certificate peer = peerCertificate(request.getSslInfo());
-        SpiffeId peerId = null;
+        PeerCertificates.Peer peerId = null;
         String x5t = null;
         if (peer != null) {
             // The handshake validated the chain; here we only read the identity it carries.
-            PeerCertificates.Peer read = peers.of(peer);
-            peerId = read.id();
-            x5t = read.x5t();
+            peerId = peers.of(peer);
+            x5t = peerId.x5t();
         } else if (requires.mtls()) {
             String description = "a client certificate (X.509-SVID) is required";
             throw request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
@@ -183,8 +181,8 @@ public final class WorkloadAuthenticator implements Authenticator {
      * The token's principal is the peer's SPIFFE ID, or the issuer's {@code subject-mappings} declare that this token
      * principal may come over this peer's connection.
      */
-    private boolean boundTo(SpiffeId peerId, VerifiedToken token) {
-        String peer = peerId.toString();
+    private boolean boundTo(PeerCertificates.Peer peerId, VerifiedToken token) {
+        String peer = peerId.uri();
         if (!token.actors().isEmpty()) {
             // A delegated token is presented by its current actor (RFC 8693 act), not by the subject it acts for —
             // exactly that actor (no subject mapping), so revoking the peer's workload revokes the actor.
@@ -204,16 +202,16 @@ public final class WorkloadAuthenticator implements Authenticator {
         return originals != null && !originals.isEmpty() ? originals.iterator().next() : exchange.getRequest().getURI();
     }
 
-    private Authentication principal(SpiffeId peerId, VerifiedToken token, String x5t, boolean dpopProven) {
+    private Authentication principal(PeerCertificates.Peer peerId, VerifiedToken token, String x5t, boolean dpopProven) {
         boolean delegated = token != null && !token.actors().isEmpty();
-        int proven = (peerId != null ? 1 << CredentialKind.MTLS.ordinal() : 0)
-                | (token != null ? 1 << CredentialKind.JWT.ordinal() : 0)
-                | (token != null && token.cnfX5tS256() != null ? 1 << CredentialKind.CERT_BOUND.ordinal() : 0)
-                | (token != null && dpopProven ? 1 << CredentialKind.DPOP.ordinal() : 0);
+        int proven = (peerId != null ? ProvenCredentials.bit(CredentialKind.MTLS) : 0)
+                | (token != null ? ProvenCredentials.bit(CredentialKind.JWT) : 0)
+                | (token != null && token.cnfX5tS256() != null ? ProvenCredentials.bit(CredentialKind.CERT_BOUND) : 0)
+                | (token != null && dpopProven ? ProvenCredentials.bit(CredentialKind.DPOP) : 0);
         // A delegated call's principal is the subject acted for; the peer (if any) is its current actor.
         boolean peerIsPrincipal = peerId != null && !delegated;
-        String id = peerIsPrincipal ? peerId.toString() : token.principal();
-        String trustDomain = peerIsPrincipal ? peerId.trustDomain() : trustDomainOf(id);
+        String id = peerIsPrincipal ? peerId.uri() : token.principal();
+        String trustDomain = peerIsPrincipal ? peerId.id().trustDomain() : trustDomainOf(id);
         TrustDomains.TrustDomain domain = trustDomain == null ? null : trustDomains.get().get(trustDomain);
         String tenant = domain == null ? null : domain.tenant();
         if ((peerId == null || delegated) && token != null && token.tenant() != null) {
@@ -222,29 +220,10 @@ public final class WorkloadAuthenticator implements Authenticator {
         // Immutable and derived once per verified token: the Principal keeps them as they are, without copying.
         Map<String, Object> claims = token == null ? Map.of() : token.policyClaims();
         Principal principal = new Principal(id, trustDomain, tenant, token == null ? null : token.issuer(), claims,
-                PROVEN[proven], token == null ? List.of() : token.actors());
+                ProvenCredentials.of(proven), token == null ? List.of() : token.actors());
         Instant expiry = token == null ? null : token.expiresAt();
         return new Authentication(principal, token == null ? null : token.tokenId(),
                 token == null ? null : token.jti(), token == null ? null : token.cnfJkt(), x5t, expiry);
-    }
-
-    /** Every set of proving credentials, immutable, by bit mask of the kinds' ordinals (2<sup>4</sup> of them). */
-    private static final Set<CredentialKind>[] PROVEN = provenSets();
-
-    @SuppressWarnings("unchecked")
-    private static Set<CredentialKind>[] provenSets() {
-        CredentialKind[] kinds = CredentialKind.values();
-        Set<CredentialKind>[] sets = new Set[1 << kinds.length];
-        for (int mask = 0; mask < sets.length; mask++) {
-            EnumSet<CredentialKind> set = EnumSet.noneOf(CredentialKind.class);
-            for (CredentialKind k : kinds) {
-                if ((mask & (1 << k.ordinal())) != 0) {
-                    set.add(k);
-                }
-            }
-            sets[mask] = Set.copyOf(set);
-        }
-        return sets;
     }
 
     private static String trustDomainOf(String id) {
