@@ -146,6 +146,7 @@ public final class PerfSetup {
                           tenants: [perf]
                 """.formatted(gatewayPort + 2, WORKLOAD));
         writeDPoP(dir, key);
+        writeFreshTokens(dir, key);
         String dpop = """
                   dpop:
                     external-uri: %s
@@ -206,6 +207,33 @@ public final class PerfSetup {
                             .claim("ath", ath).build());
                     proof.sign(signer);
                     out.write(proof.serialize());
+                    out.write('\n');
+                }
+            }
+        }
+    }
+
+    /**
+     * The cache-cold bearer row's material (issue 15: "a new token per request"): two files of distinct ES256 tokens
+     * for the load client, one per line, warm-up and measurement. Each differs in its {@code jti} and signature, so
+     * each request misses the verified-token cache and pays a signature check, as a fleet of short-lived tokens does.
+     */
+    private static void writeFreshTokens(Path dir, ECKey issuerKey) throws Exception {
+        ECDSASigner signer = new ECDSASigner(issuerKey);
+        signer.getJCAContext().setProvider(SignatureProviders.select(List.of("auto")).forJws("ES256"));
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuerKey.getKeyID())
+                .type(JOSEObjectType.JWT).build();
+        Instant now = Instant.now();
+        for (String[] file : new String[][] {{"tokens-warm.txt", System.getProperty("perf.tokens.warm", "60000")},
+                {"tokens-measure.txt", System.getProperty("perf.tokens.measure", "60000")}}) {
+            try (var out = Files.newBufferedWriter(dir.resolve(file[0]))) {
+                for (int i = 0; i < Integer.parseInt(file[1]); i++) {
+                    SignedJWT token = new SignedJWT(header, new JWTClaimsSet.Builder().issuer(DemoTokens.ISSUER)
+                            .subject(WORKLOAD).audience(DemoTokens.AUDIENCE).issueTime(Date.from(now))
+                            .notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(59))))
+                            .jwtID(UUID.randomUUID().toString()).build());
+                    token.sign(signer);
+                    out.write(token.serialize());
                     out.write('\n');
                 }
             }
