@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """The cold-start table of perf/coldstart.sh, from its raw.tsv (name, rep, ms, RSS MiB, CPU ms per line).
 
-    perf/coldstart-report.py raw.tsv out.md "<java -version's first line>" <repetitions>
+    perf/coldstart-report.py raw.tsv out.md "<java -version's first line>" <repetitions> [nmt-folder]
 
 Ratios are per repetition (each row's time over pure SCG's, and over the peer's, in the same repetition), then
 median (min-max). Goals (issue 15) for Tollgate's rows: first allowed request <= 5 s, RSS <= the peer's (median).
+With an NMT folder (perf/coldstart.sh NMT=1: `jcmd VM.native_memory summary` of each row and repetition, files named
+"<row>#<rep>.txt"), a second table: each row's committed memory by category, median over repetitions.
 """
+import os
+import re
 import statistics
 import sys
 
-raw, out, jdk, reps = sys.argv[1:]
+raw, out, jdk, reps = sys.argv[1:5]
+nmt_dir = sys.argv[5] if len(sys.argv) > 5 else None
 rows, order = {}, []
 for line in open(raw):
     name, rep, ms, rss, cpu = line.rstrip("\n").split("\t")
@@ -57,5 +62,35 @@ for name in order:
     cpu = [r[2] for r in rows[name]]
     lines.append(f"| {name} | {span(ms)} | {ratio(name, pure)} | {ratio(name, peer)} | {span(cpu)} | {span(rss)} "
                  f"| {goals(name, ms, rss)} |")
+
+
+def nmt_committed(path):
+    """Category -> committed MiB, from one `VM.native_memory summary` (scale KB, the default)."""
+    got = {}
+    for text in open(path):
+        m = re.match(r"\s*(?:-\s+(.+?) \(|(Total): )reserved=(\d+)KB, committed=(\d+)KB", text)
+        if m:
+            got[(m.group(1) or m.group(2)).strip()] = int(m.group(4)) / 1024
+    return got
+
+
+if nmt_dir and os.path.isdir(nmt_dir):
+    per_row = {}
+    for f in sorted(os.listdir(nmt_dir)):
+        name = f.rsplit("#", 1)[0]
+        per_row.setdefault(name, []).append(nmt_committed(os.path.join(nmt_dir, f)))
+    names = [n for n in order if n in per_row and any(per_row[n])]
+    if names:
+        cats = {c for n in names for d in per_row[n] for c in d}
+        med = {(n, c): statistics.median(d.get(c, 0) for d in per_row[n]) for n in names for c in cats}
+        top = sorted(cats, key=lambda c: (c != "Total", -max(med[(n, c)] for n in names)))
+        lines += ["", "## Committed memory at the first allowed request (NMT, MiB, median over repetitions)", "",
+                  "NMT tracks the JVM's own reservations (not the C library's heap, nor the jar's mapped files); "
+                  "RSS counts only the pages touched, so a committed but untouched heap is not in RSS. Run with "
+                  "`-XX:NativeMemoryTracking=summary` (a few MiB of its own).", "",
+                  "| Category | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for c in top:
+            if c == "Total" or max(med[(n, c)] for n in names) >= 1:
+                lines.append(f"| {c} | " + " | ".join(f"{med[(n, c)]:.0f}" for n in names) + " |")
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -12,12 +12,18 @@
 #   tollgate extracted + archive   the same with the class-data archive made by `archive` (docs/PRODUCTION.md,
 #                            Start-up; JDK 17-24: static CDS, JDK 25+: the AOT cache), required: -Xshare:on /
 #                            -XX:AOTMode=on, so a run never times an archive the JVM silently declined
+#   tollgate bearer route    the Tollgate jar with the peer's work and nothing else: perf/compare.sh's bearer
+#                            configuration (one route, an ES256 bearer token, the same upstream as the peers; no demo
+#                            PKI, tokens or in-process upstream): first 200 with that token
 #   peer: scg + security     SCG + Spring Security's resource server (perf/peer/scg-security): first 200 with a
 #                            bearer token (ES256, JWK Set fetched on that first request)
 #   pure scg                 plain Spring Cloud Gateway (perf/peer/scg): first 200 proxied
 # With BASE_JAR, every Tollgate row also runs on that build ("[before]"), in the same repetition.
 # CPU ms = the process's utime + stime at the first 200 (all threads: main, JIT compilers, GC), steadier than wall time
 # on a shared machine.
+# NMT=1: every JVM also runs with -XX:NativeMemoryTracking=summary, and the report adds where each row's committed
+# memory is at the first 200 (Java heap, class metadata, code, threads, GC, ...), from `jcmd VM.native_memory`.
+# Tracking costs a little memory and time of its own: time and RSS of an NMT=1 run are not the headline figures.
 # Everything binds to 127.0.0.1 (the demo: 8443, 9443, 9444, 9081; the peers 18443; their upstream 18080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +31,8 @@ ROOT=$(pwd)
 REPS=${REPS:-3}
 JAVA=${JAVA:-java}
 RUN=$(mktemp -d /tmp/tollgate-coldstart.XXXXXX)
+JFLAGS=()
+[[ -n "${NMT:-}" ]] && JFLAGS=(-XX:NativeMemoryTracking=summary)
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -102,7 +110,10 @@ run() {  # name rep command...
   local t0; t0=$(ms)
   "$@" >"$RUN/run.log" 2>&1 &
   local pid=$!
-  if [[ "$name" == tollgate* ]]; then
+  if [[ "$name" == "tollgate bearer route"* ]]; then
+    wait_200 "$pid" --cacert "$RUN/server-ca.pem" -H "Authorization: Bearer $(cat "$RUN/token.jwt")" \
+        https://localhost:18443/api/perf/items/1 || { tail -20 "$RUN/run.log"; exit 1; }
+  elif [[ "$name" == tollgate* ]]; then
     wait_200 "$pid" -H "$(demo_token)" "${DEMO_CURL[@]}" || { tail -20 "$RUN/run.log"; exit 1; }
   elif [[ "$name" == *security* ]]; then
     wait_200 "$pid" --cacert "$RUN/server-ca.pem" -H "Authorization: Bearer $(cat "$RUN/token.jwt")" \
@@ -114,13 +125,17 @@ run() {  # name rep command...
   local t1; t1=$(ms)
   local rss; rss=$(rss_mib "$pid")
   local cpu; cpu=$(cpu_ms "$pid")
+  if [[ -n "${NMT:-}" ]]; then
+    mkdir -p "$RUN/nmt"
+    jcmd "$pid" VM.native_memory summary > "$RUN/nmt/$name#$rep.txt" 2>&1 || true
+  fi
   stop "$pid"
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rep" $((t1 - t0)) "$rss" "$cpu" >> "$RAW"
   printf '  %-44s rep %s: first allowed request after %6d ms, RSS %s MiB, CPU %s ms\n' "$name" "$rep" $((t1 - t0)) \
       "$rss" "$cpu"
 }
 peer() {  # scg | scg-security
-  local args=("$JAVA" -jar "perf/peer/$1/target/peer-$1.jar" --server.port=18443 --server.address=127.0.0.1
+  local args=("$JAVA" "${JFLAGS[@]}" -jar "perf/peer/$1/target/peer-$1.jar" --server.port=18443 --server.address=127.0.0.1
     --server.ssl.certificate="$RUN/server.pem" --server.ssl.certificate-private-key="$RUN/server-key.pem"
     "--spring.cloud.gateway.server.webflux.routes[0].id=perf"
     "--spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:18080"
@@ -134,18 +149,21 @@ peer() {  # scg | scg-security
 for rep in $(seq 1 "$REPS"); do
   for b in "${BUILDS[@]}"; do
     tag=${b:+ [before]}
-    run "tollgate demo$tag" "$rep" "$JAVA" -jar "$RUN/tollgate$b.jar" demo
-    run "tollgate extracted$tag" "$rep" "$JAVA" -jar "$RUN/extracted$b/tollgate$b.jar" demo
+    run "tollgate demo$tag" "$rep" "$JAVA" "${JFLAGS[@]}" -jar "$RUN/tollgate$b.jar" demo
+    run "tollgate extracted$tag" "$rep" "$JAVA" "${JFLAGS[@]}" -jar "$RUN/extracted$b/tollgate$b.jar" demo
     if [[ -n "${ARCHIVED[x$b]:-}" ]]; then
       # shellcheck disable=SC2046
-      run "tollgate extracted + $KIND$tag" "$rep" "$JAVA" $(use "$RUN/app$b.$EXT") -jar \
+      run "tollgate extracted + $KIND$tag" "$rep" "$JAVA" "${JFLAGS[@]}" $(use "$RUN/app$b.$EXT") -jar \
           "$RUN/extracted$b/tollgate$b.jar" demo
     fi
+    run "tollgate bearer route$tag" "$rep" env TOLLGATE_CONFIG_DIR="$RUN/config-bearer" "$JAVA" "${JFLAGS[@]}" \
+        -jar "$RUN/tollgate$b.jar"
   done
   run "peer: scg + spring-security" "$rep" peer scg-security
   run "pure scg" "$rep" peer scg
 done
 
 OUT="perf/results/coldstart-$(date -u +%Y-%m-%d-%H%M)-jdk$feature.md"
-python3 perf/coldstart-report.py "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS"
+python3 perf/coldstart-report.py "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS" \
+    ${NMT:+"$RUN/nmt"}
 echo "wrote $OUT"

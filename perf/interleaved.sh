@@ -11,9 +11,11 @@
 # peer-scg-security, peer-scg-security-rs256 for the peers; SCRIPT the load (hot, the default: one token, eight
 # resources; cold: a new resource per request; dpop: a fresh proof per request; tokens: a new token per request); JAR
 # another build of the gateway than the run's. Proofs and tokens are used once per gateway: each load starts past the
-# ones that gateway has seen (regenerate the material with more if a run needs more, see perf/README.md). ROUNDS (20) rounds of SLICE (3) seconds per gateway, after WARM (60)
-# seconds of load each, given in rounds of 15 s. Same machine layout as compare.sh: gateways pinned to core 0 (one
-# Netty worker each, 512 MiB heap, Serial GC), wrk, nginx and HAProxy on core 1.
+# ones that gateway has seen (regenerate the material with more if a run needs more, see perf/README.md). ROUNDS (20)
+# rounds of SLICE (3) seconds per gateway, after WARM (60) seconds of load each, given in rounds of 15 s. Same machine
+# layout as compare.sh: gateways pinned to core 0 (one Netty worker each, 512 MiB heap, Serial GC), wrk, nginx and
+# HAProxy on core 1. perf/interleaved-report.py prints the tables, with issue 15's goals for the gateways whose specs
+# name them (ES256_VERIFY_US=<one native ES256 verification, from JMH> adds the DPoP goal).
 #
 # Why: on a shared host the same build's CPU per request drifts by 5-30 % between runs minutes apart (a neighbour's
 # load slows every instruction alike), while compare.sh runs its rows one after another. Slices a few seconds apart see
@@ -43,18 +45,21 @@ fi
 # start_gateway, row_token
 source perf/gateway.sh
 # The DPoP and new-token loads read one list each, warm-up and measured material together.
-[[ -s "$RUN/proofs-all.txt" ]] || cat "$RUN/proofs-warm.txt" "$RUN/proofs-measure.txt" > "$RUN/proofs-all.txt"
-[[ -s "$RUN/tokens-all.txt" ]] || cat "$RUN/tokens-warm.txt" "$RUN/tokens-measure.txt" > "$RUN/tokens-all.txt" \
-    2>/dev/null || true
+# Made again whenever PerfSetup has made fresh material since.
+[[ "$RUN/proofs-all.txt" -nt "$RUN/proofs-measure.txt" ]] \
+    || cat "$RUN/proofs-warm.txt" "$RUN/proofs-measure.txt" > "$RUN/proofs-all.txt"
+if [[ -f "$RUN/tokens-measure.txt" && ! "$RUN/tokens-all.txt" -nt "$RUN/tokens-measure.txt" ]]; then
+  cat "$RUN/tokens-warm.txt" "$RUN/tokens-measure.txt" > "$RUN/tokens-all.txt"
+fi
 
 taskset -c 1 nginx -c "$RUN/nginx.conf" -p "$RUN/nginx" &
 pids+=($!)
-labels=(); ports=(); gws=(); scripts=(); tokens=(); used=()
+labels=(); ports=(); gws=(); scripts=(); tokens=(); used=(); specs_in=()
 cfg="$RUN/interleaved-haproxy.cfg"
 printf 'global\n  maxconn 4096\n  nbthread 1\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 120s\n  timeout server 120s\n  http-reuse always\n' > "$cfg"
 i=0
 for arg in "$@"; do
-  label=${arg%%=*}; spec=${arg#*=}
+  label=${arg%%=*}; spec=${arg#*=}; specs_in+=("$spec")
   port=$((20443 + 2 * i)); shim=$((port + 1))
   jar="$RUN/tollgate.jar"; [[ "$spec" == *@* ]] && jar=${spec#*@}
   spec=${spec%%@*}; mode=${spec%%/*}; script=hot; [[ "$spec" == */* ]] && script=${spec#*/}
@@ -125,34 +130,6 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 jit=(); for k in "${!gws[@]}"; do jit[$k]=$(( $(jit_ticks "${gws[$k]}") - j0[$k] )); done
 
-python3 - "$out" "$TICKS" "${#gws[@]}" "${jit[*]}" "${labels[@]}" <<'PY'
-import sys, statistics, collections
-out, ticks, n, jit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), list(map(int, sys.argv[4].split()))
-labels = sys.argv[5:]
-per = collections.defaultdict(dict)
-for line in open(out):
-    r, k, t, q = map(int, line.split("\t"))
-    per[r][k] = (t, q)
-us = lambda t, q: t * 1e6 / ticks / max(q, 1)
-print(f"\n| Gateway | CPU µs/req over all its slices | per round, median (min–max) | × {labels[0]}, per round: median (min–max) | JIT % of its measured CPU |")
-print("|---|---|---|---|---|")
-for k in range(n):
-    t = sum(per[r][k][0] for r in per); q = sum(per[r][k][1] for r in per)
-    rounds = [us(*per[r][k]) for r in per]
-    ratios = [us(*per[r][k]) / us(*per[r][0]) for r in per]
-    print(f"| {labels[k]} | {us(t, q):.1f} | {statistics.median(rounds):.1f} ({min(rounds):.1f}–{max(rounds):.1f}) | "
-          f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f}) | {100 * jit[k] / max(t, 1):.1f} |")
-pairs = [(labels.index(l[:-len(" [before]")]), k) for k, l in enumerate(labels)
-         if l.endswith(" [before]") and l[:-len(" [before]")] in labels]
-if pairs:
-    print("\n| Change | this build ÷ [before], per round: median (min–max) | this build − [before] µs/req, per round |"
-          " rounds where this build is lower |")
-    print("|---|---|---|---|")
-    for new, old in pairs:
-        ratios = [us(*per[r][new]) / us(*per[r][old]) for r in per]
-        diffs = [us(*per[r][new]) - us(*per[r][old]) for r in per]
-        print(f"| {labels[new]} | {statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f}) | "
-              f"{statistics.median(diffs):+.1f} ({min(diffs):+.1f}–{max(diffs):+.1f}) | "
-              f"{sum(d < 0 for d in diffs)} of {len(diffs)} |")
-PY
+specs=(); for k in "${!gws[@]}"; do specs+=("${labels[$k]}=${specs_in[$k]}"); done
+python3 perf/interleaved-report.py "$out" "$TICKS" "${jit[*]}" "${specs[@]}"
 echo "slices: $out"
