@@ -262,7 +262,8 @@ public class TollgateConfiguration {
             return new LocalRevocationStore();
         }
         RedisRevocationStore store = new RedisRevocationStore(access, dependencies.dependency("redis"), clock,
-                properties.redis().keyPrefix(), properties.revocation().pollInterval(), properties.redis().replicaAcks(),
+                properties.redis().keyPrefix(), properties.revocation().pollInterval(),
+                dependencies.settings("redis").timeLimit(), properties.redis().replicaAcks(),
                 properties.redis().replicaAckTimeout());
         // Connecting to Redis, too, waits until every bean exists: the shared connection starts here.
         firstLoads.add("revocations", store.startAndConfirm(Duration.ofSeconds(5)));

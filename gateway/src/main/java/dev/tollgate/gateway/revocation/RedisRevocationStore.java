@@ -49,6 +49,8 @@ public final class RedisRevocationStore implements RevocationStore {
     private final Dependency dependency;
     private final Clock clock;
     private final Duration pollInterval;
+    /** Unconfirmed for longer than this, the view is stale (see {@link #staleAfter}). */
+    private final long staleAfterMillis;
     private final String hashKey;
     private final String legacyHashKey;
     private final int replicaAcks;
@@ -73,18 +75,23 @@ public final class RedisRevocationStore implements RevocationStore {
 
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
                                 Duration pollInterval) {
-        this(redis, dependency, clock, keyPrefix, pollInterval, 0, Duration.ZERO);
+        this(redis, dependency, clock, keyPrefix, pollInterval, Duration.ZERO, 0, Duration.ZERO);
     }
 
-    /** {@code replicaAcks}: a revocation is confirmed once that many replicas hold it ({@code tollgate.redis}). */
+    /**
+     * {@code pollTimeLimit}: how long one poll may take (the Redis dependency's {@code time-limit});
+     * {@code replicaAcks}: a revocation is confirmed once that many replicas hold it ({@code tollgate.redis}).
+     */
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
-                                Duration pollInterval, int replicaAcks, Duration replicaTimeout) {
+                                Duration pollInterval, Duration pollTimeLimit, int replicaAcks,
+                                Duration replicaTimeout) {
         this.replicaAcks = replicaAcks;
         this.replicaTimeout = replicaTimeout;
         this.redis = redis;
         this.dependency = dependency;
         this.clock = clock;
         this.pollInterval = pollInterval;
+        this.staleAfterMillis = staleAfter(pollInterval, pollTimeLimit).toMillis();
         // One hash tag: in a cluster, the list, its version, epoch and reseed marker live in one slot (read together).
         this.hashKey = keyPrefix + "{revocations}";
         this.legacyHashKey = keyPrefix + "revocations";
@@ -378,13 +385,23 @@ public final class RedisRevocationStore implements RevocationStore {
         return RevocationStore.check(view, staleMillis(), principal, tenant, tokenId, jti, jkt);
     }
 
-    /** 0 while the view is confirmed current (connected, polled within two intervals); else its age. */
+    /** 0 while the view is confirmed current (connected, confirmed within {@link #staleAfter}); else its age. */
     long staleMillis() {
         long age = Duration.between(lastConfirmed, clock.instant()).toMillis();
         if (lost) {
             return Math.max(1, age);
         }
-        return redis.connected() && age <= 2 * pollInterval.toMillis() ? 0 : Math.max(1, age);
+        return redis.connected() && age <= staleAfterMillis ? 0 : Math.max(1, age);
+    }
+
+    /**
+     * How long the view may go unconfirmed and still count as current: one missed poll (two intervals) plus the time
+     * the next poll may take to answer. A view is confirmed as of when its poll <em>started</em>, so without that
+     * last term a healthy poll slower than one interval (a slow network, a stalled scheduler) would make every route
+     * that fails closed answer 503 although nothing was missed.
+     */
+    static Duration staleAfter(Duration pollInterval, Duration pollTimeLimit) {
+        return pollInterval.multipliedBy(2).plus(pollTimeLimit);
     }
 
     @Override

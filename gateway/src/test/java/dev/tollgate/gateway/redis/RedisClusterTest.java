@@ -170,8 +170,8 @@ class RedisClusterTest {
 
     private static RedisRevocationStore store(String prefix, DependencyRegistry deps) {
         RedisRevocationStore store = new RedisRevocationStore(new RedisAccess(cluster.uri(), Duration.ofSeconds(1)),
-                deps.dependency("redis"), Clock.systemUTC(), prefix, Duration.ofMillis(200), 1,
-                Duration.ofSeconds(1));
+                deps.dependency("redis"), Clock.systemUTC(), prefix, Duration.ofMillis(200),
+                deps.settings("redis").timeLimit(), 1, Duration.ofSeconds(1));
         store.start();
         return store;
     }

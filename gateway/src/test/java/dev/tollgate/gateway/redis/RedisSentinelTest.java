@@ -45,7 +45,8 @@ class RedisSentinelTest {
             try (RedisAccess access = new RedisAccess(uri, Duration.ofMillis(300));
                  RedisRevocationStore revocations = new RedisRevocationStore(new RedisAccess(uri,
                          Duration.ofMillis(300)), deps.dependency("redis-revocations"), Clock.systemUTC(), prefix,
-                         Duration.ofMillis(200), 1, Duration.ofMillis(300))) {
+                         Duration.ofMillis(200), deps.settings("redis-revocations").timeLimit(), 1,
+                         Duration.ofMillis(300))) {
                 access.start(c -> { });
                 revocations.start();
                 assertThat(revocations.awaitCurrent(Duration.ofSeconds(10))).isTrue();

@@ -70,6 +70,38 @@ class RevocationPropagationTest {
         }
     }
 
+    /**
+     * The view is confirmed as of when its poll started, so a poll may answer up to its time limit later. Judging
+     * staleness by two intervals alone made a healthy poll slower than one interval look like a missed one, and every
+     * fail-closed route answered 503 (seen in CI: a 150 ms interval, a 300 ms time limit, a busy 2-core machine).
+     */
+    @Test
+    void theViewStaysCurrentForTwoIntervalsPlusThePollsTimeLimitAndNoLonger() {
+        var clock = new dev.tollgate.gateway.testsupport.MovableClock(Instant.parse("2026-12-05T00:00:00Z"));
+        // Its scheduled polls are far apart (the first finds Redis not yet connected), so this test polls by hand and
+        // only the clock moves in between.
+        Duration interval = Duration.ofMinutes(10);
+        Duration timeLimit = Duration.ofSeconds(2);
+        try (RedisRevocationStore store = new RedisRevocationStore(new RedisAccess(TestRedis.uri(),
+                Duration.ofMillis(500)), DependencyRegistry.ofDefaults().dependency("redis"), clock,
+                TestRedis.uniquePrefix(), interval, timeLimit, 0, Duration.ZERO)) {
+            store.start();
+            awaitTrue(() -> {
+                store.poll().onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(Duration.ofSeconds(2));
+                return store.check(null, "acme", null, null, null).staleMillis() == 0;
+            });
+
+            clock.advance(interval.multipliedBy(2).plus(timeLimit).minusMillis(1));
+            assertThat(store.check(null, "acme", null, null, null).staleMillis())
+                    .as("two intervals have passed, and the second poll may still be answering").isZero();
+
+            clock.advance(Duration.ofMillis(2));
+            assertThat(store.check(null, "acme", null, null, null).staleMillis())
+                    .as("beyond that, the view is stale").isEqualTo(interval.multipliedBy(2).plus(timeLimit)
+                            .plusMillis(1).toMillis());
+        }
+    }
+
     private static void awaitTrue(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!condition.getAsBoolean()) {
