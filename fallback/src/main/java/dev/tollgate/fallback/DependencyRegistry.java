@@ -28,7 +28,8 @@ public final class DependencyRegistry {
         this.instances = instances == null ? Map.of() : Map.copyOf(instances);
         this.listener = listener == null ? DependencyListener.NONE : listener;
         // A bad template or instance fails at start-up, not at the first outage.
-        this.templates.keySet().forEach(name -> resolve(name, this.templates.get(name), 0));
+        this.templates.keySet().forEach(name -> resolve(name, this.templates.get(name), 0)
+                .validated("template " + name));
         this.instances.forEach((name, s) -> settings(name));
     }
 

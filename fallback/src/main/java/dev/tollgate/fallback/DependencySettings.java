@@ -42,6 +42,8 @@ public record DependencySettings(String template, Duration timeLimit, Integer fa
         require(timeLimit != null && !timeLimit.isNegative() && !timeLimit.isZero(), name, "time-limit must be > 0");
         require(failureRateThreshold != null && failureRateThreshold > 0 && failureRateThreshold <= 100, name,
                 "failure-rate-threshold must be 1..100");
+        require(slowCallDuration != null && !slowCallDuration.isNegative() && !slowCallDuration.isZero(), name,
+                "slow-call-duration must be > 0");
         require(slidingWindowSize != null && slidingWindowSize > 0, name, "sliding-window-size must be > 0");
         require(minimumNumberOfCalls != null && minimumNumberOfCalls > 0, name, "minimum-number-of-calls must be > 0");
         require(waitInOpen != null && !waitInOpen.isNegative() && !waitInOpen.isZero(), name, "wait-in-open must be > 0");

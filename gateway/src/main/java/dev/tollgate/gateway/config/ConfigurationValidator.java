@@ -93,13 +93,13 @@ public final class ConfigurationValidator {
                     .orElseGet(() -> new TollgateProperties(null, null, null, null, null, null, null, null, null, null,
                             null, null, null, null, null, null));
         } catch (BindException e) {
-            problems.add(new ConfigurationProblem(e.getName().toString(), e.getProperty() == null ? null
-                    : String.valueOf(e.getProperty().getOrigin()), root(e).getMessage()));
+            problems.addAll(sectionProblems(env, e));
             return problems;
         }
         tls(properties.tls());
         trustDomains(properties);
         issuers(properties);
+        dependencies(properties);
         policies(properties);
         routes(env);
         return problems;
@@ -163,6 +163,18 @@ public final class ConfigurationValidator {
         });
     }
 
+    /** The registry checks every template and instance as it is built at start-up. */
+    private void dependencies(TollgateProperties properties) {
+        try {
+            new dev.tollgate.fallback.DependencyRegistry(properties.dependencies().templates(),
+                    properties.dependencies().instances(), null);
+            out.println("  dependencies: " + properties.dependencies().templates().size() + " template(s), "
+                    + properties.dependencies().instances().size() + " instance(s)");
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigurationProblem("tollgate.dependencies", null, e.getMessage()));
+        }
+    }
+
     private void policies(TollgateProperties properties) {
         Path dir = properties.policies().directory();
         try {
@@ -208,6 +220,30 @@ public final class ConfigurationValidator {
         m.put(k1, v1);
         m.put(k2, v2);
         return m;
+    }
+
+    /**
+     * Binding stops at its first refused value; binding each section of {@code tollgate.*} on its own finds the
+     * refused value of every section, so one run reports them all.
+     */
+    private static List<ConfigurationProblem> sectionProblems(StandardEnvironment env, BindException first) {
+        List<ConfigurationProblem> found = new ArrayList<>();
+        Binder binder = Binder.get(env);
+        for (java.lang.reflect.RecordComponent section : TollgateProperties.class.getRecordComponents()) {
+            String name = "tollgate." + section.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+            try {
+                binder.bind(name, Bindable.of(org.springframework.core.ResolvableType.forType(
+                        section.getGenericType())));
+            } catch (BindException e) {
+                found.add(problem(e));
+            }
+        }
+        return found.isEmpty() ? List.of(problem(first)) : found;
+    }
+
+    private static ConfigurationProblem problem(BindException e) {
+        return new ConfigurationProblem(e.getName().toString(), e.getProperty() == null ? null
+                : String.valueOf(e.getProperty().getOrigin()), root(e).getMessage());
     }
 
     private static Throwable root(Throwable e) {

@@ -81,6 +81,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     public record WorkloadApi(String socket, Duration timeout) {
         public WorkloadApi {
             timeout = timeout == null ? Duration.ofSeconds(15) : timeout;
+            positive("tollgate.upstream-tls.workload-api.timeout", timeout);
             if (socket == null || !(socket.startsWith("unix:/") || socket.startsWith("tcp://"))) {
                 throw new IllegalArgumentException("tollgate.upstream-tls.workload-api.socket must be unix:/<path> or"
                         + " tcp://<host>:<port>, was " + socket);
@@ -152,6 +153,11 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     public record Dpop(List<String> algorithms, Duration proofMaxAge, Duration clockSkew, Integer maxJtiLength,
                        java.net.URI externalUri, String nonceSecret, Duration nonceLifetime,
                        Integer localReplayCapacity) {
+        public Dpop {
+            positive("tollgate.dpop.proof-max-age", proofMaxAge);
+            notNegative("tollgate.dpop.clock-skew", clockSkew);
+            positive("tollgate.dpop.nonce-lifetime", nonceLifetime);
+        }
     }
 
     /**
@@ -198,6 +204,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                                       Duration refreshInterval) {
         public TrustDomainSettings {
             refreshInterval = refreshInterval == null ? Duration.ofMinutes(5) : refreshInterval;
+            atLeast("trust domain " + name + ": refresh-interval", refreshInterval, Duration.ofSeconds(1));
             if (BundleEndpointProfile.parse(bundleEndpointProfile) == BundleEndpointProfile.HTTPS_SPIFFE) {
                 if (bundleEndpoint == null || !"https".equalsIgnoreCase(bundleEndpoint.getScheme())
                         || endpointSpiffeId == null) {
@@ -339,6 +346,10 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
             keyPrefix = keyPrefix == null ? "tollgate:" : keyPrefix;
             commandTimeout = commandTimeout == null ? Duration.ofSeconds(1) : commandTimeout;
             reconnectMaxDelay = reconnectMaxDelay == null ? RedisAccess.DEFAULT_RECONNECT_MAX_DELAY : reconnectMaxDelay;
+            positive("tollgate.redis.command-timeout", commandTimeout);
+            positive("tollgate.redis.reconnect-max-delay", reconnectMaxDelay);
+            // Redis's WAIT with a timeout of 0 blocks until the replicas answer, however long that takes.
+            positive("tollgate.redis.replica-ack-timeout", replicaAckTimeout);
         }
 
         /** The TLS files, or {@code null} when none are set. */
@@ -361,6 +372,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         public DecisionCacheSettings {
             maxEntries = maxEntries == null ? 100_000L : maxEntries;
             ttl = ttl == null ? Duration.ofMinutes(5) : ttl;
+            notNegative("tollgate.decision-cache.ttl", ttl); // 0: decisions are not reused
         }
     }
 
@@ -368,6 +380,8 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     public record RevocationSettings(Duration pollInterval) {
         public RevocationSettings {
             pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
+            // A floor also catches a bare number, which Spring reads as milliseconds ("1" meant as one second).
+            atLeast("tollgate.revocation.poll-interval", pollInterval, Duration.ofMillis(10));
         }
     }
 
@@ -410,5 +424,30 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
 
     static Duration orDefault(Duration d, Duration def) {
         return d == null ? def : d;
+    }
+
+    /*
+     * Duration settings out of range are refused at binding, so that start-up and `validate` both name them: a zero or
+     * negative interval spins a scheduler or never fires, a negative time limit fails every call, a negative lifetime
+     * turns a bound into "never". DurationSettingsTest tries every duration the schema lists.
+     */
+
+    static void positive(String setting, Duration d) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(setting + " must be more than 0, was " + d);
+        }
+    }
+
+    static void notNegative(String setting, Duration d) {
+        if (d != null && d.isNegative()) {
+            throw new IllegalArgumentException(setting + " must not be negative, was " + d);
+        }
+    }
+
+    static void atLeast(String setting, Duration d, Duration floor) {
+        if (d != null && d.compareTo(floor) < 0) {
+            throw new IllegalArgumentException(setting + " must be at least " + floor.toMillis() + "ms, was " + d
+                    + " (a bare number is read as milliseconds)");
+        }
     }
 }

@@ -66,6 +66,16 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
         refreshInterval = refreshInterval == null ? Duration.ofMinutes(5) : refreshInterval;
         unknownKidRefetchInterval = unknownKidRefetchInterval == null ? Duration.ofSeconds(30)
                 : unknownKidRefetchInterval;
+        requireAtLeast(issuer, "max-lifetime", maxLifetime, Duration.ofSeconds(1));
+        requireAtLeast(issuer, "clock-skew", clockSkew, Duration.ZERO);
+        requireAtLeast(issuer, "refresh-interval", refreshInterval, Duration.ofMillis(100));
+        // The rate limit that keeps a flood of made-up kids from hammering the IdP: zero would be no limit.
+        requireAtLeast(issuer, "unknown-kid-refetch-interval", unknownKidRefetchInterval, Duration.ofMillis(100));
+        if (maxKeyStaleness != null && maxKeyStaleness.compareTo(refreshInterval) <= 0) {
+            throw new IllegalArgumentException("issuer " + issuer + ": max-key-staleness (" + maxKeyStaleness
+                    + ") must be longer than refresh-interval (" + refreshInterval + "), or healthy keys would go"
+                    + " stale between two refreshes");
+        }
         preset = preset == null || preset.isBlank() ? OIDC : preset.trim().toLowerCase(Locale.ROOT);
         if (!List.of(OIDC, JWT_SVID, KUBERNETES).contains(preset)) {
             throw new IllegalArgumentException("issuer " + issuer + ": preset must be oidc, jwt-svid or kubernetes");
@@ -108,6 +118,14 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
         if (sources != 1) {
             throw new IllegalArgumentException("issuer " + issuer
                     + ": exactly one of jwks-file, jwks-uri, discovery: true or trust-domain-keys: true is required");
+        }
+    }
+
+    private static void requireAtLeast(String issuer, String setting, Duration d, Duration floor) {
+        if (d.compareTo(floor) < 0) {
+            throw new IllegalArgumentException("issuer " + issuer + ": " + setting + " must be at least "
+                    + (floor.isZero() ? "0" : floor.toMillis() + "ms") + ", was " + d
+                    + (floor.isZero() ? "" : " (a bare number is read as milliseconds)"));
         }
     }
 

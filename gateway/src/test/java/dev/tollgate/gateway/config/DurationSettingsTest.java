@@ -1,0 +1,178 @@
+package dev.tollgate.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.gateway.testsupport.GatewayFixture;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every duration setting, found in the generated configuration schema (so a new one is covered the day it is added),
+ * is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative, and when
+ * it is zero unless zero has a meaning. A zero poll interval would spin a scheduler; a negative time limit fails every
+ * call; a zero time-to-live silently turns a cache or a staleness bound into "never": each started silently before.
+ */
+class DurationSettingsTest {
+
+    /** Zero means something for these: no tolerance for clock skew; do not cache. */
+    static final Set<String> ZERO_ALLOWED = Set.of(
+            "tollgate.issuers.test.clock-skew",
+            "tollgate.dpop.clock-skew",
+            "tollgate.entities.cache-ttl",
+            "tollgate.decision-cache.ttl");
+
+    static final GatewayFixture fixture = GatewayFixture.get();
+
+    @TempDir
+    Path dir;
+
+    /** The schema's duration settings as concrete keys (a map entry named as the sound configuration names it). */
+    static List<String> durationKeys() throws Exception {
+        JsonNode schema = JsonMapper.builder().build().readTree(ConfigurationSchema.generate());
+        List<String> keys = new ArrayList<>();
+        collect(schema, schema, "", keys);
+        return keys;
+    }
+
+    private static void collect(JsonNode root, JsonNode node, String path, List<String> out) {
+        if (node.has("$ref")) {
+            String[] ref = node.get("$ref").asString().split("/");
+            collect(root, root.path("$defs").path(ref[ref.length - 1]), path, out);
+        }
+        if (node.path("pattern").asString().startsWith("^(-?\\d+(ns|us|ms|s|m|h|d)?")) {
+            out.add(path.substring(1));
+        }
+        for (Map.Entry<String, JsonNode> p : node.path("properties").properties()) {
+            collect(root, p.getValue(), path + "." + p.getKey(), out);
+        }
+        if (node.path("additionalProperties").isObject()) {
+            String name = path.endsWith("issuers") ? "test" : path.endsWith("templates") ? "default" : "redis";
+            collect(root, node.get("additionalProperties"), path + "." + name, out);
+        }
+        if (node.path("items").isObject()) {
+            collect(root, node.get("items"), path + "[0]", out);
+        }
+        for (String combinator : List.of("anyOf", "oneOf", "allOf")) {
+            node.path(combinator).forEach(n -> collect(root, n, path, out));
+        }
+    }
+
+    static Stream<Arguments> outOfRange() throws Exception {
+        List<Arguments> cases = new ArrayList<>();
+        for (String key : durationKeys()) {
+            cases.add(Arguments.of(key, "-1s"));
+            cases.add(Arguments.of(key, "-1"));
+            if (!ZERO_ALLOWED.contains(key)) {
+                cases.add(Arguments.of(key, "0s"));
+            }
+        }
+        return cases.stream();
+    }
+
+    @Test
+    void theSchemaYieldsEveryDurationSetting() throws Exception {
+        assertThat(durationKeys()).hasSizeGreaterThanOrEqualTo(26).contains("tollgate.revocation.poll-interval",
+                "tollgate.issuers.test.refresh-interval", "tollgate.dependencies.instances.redis.time-limit",
+                "tollgate.trust-domains[0].refresh-interval").containsAll(ZERO_ALLOWED);
+        assertThat(validate(withSetting(null, null))).as("the sound configuration").startsWith("0");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("outOfRange")
+    void anOutOfRangeDurationIsRefusedNamingItsSetting(String key, String value) throws Exception {
+        String out = validate(withSetting(key, value));
+        String leaf = key.substring(key.lastIndexOf('.') + 1);
+        assertThat(out).as(out).startsWith("2").contains(leaf);
+    }
+
+    @Test
+    void everyRefusedSectionIsReportedInOneRun() throws Exception {
+        String yaml = withSetting("tollgate.revocation.poll-interval", "1") + String.join("\n",
+                "tollgate.redis.replica-ack-timeout: 0s",
+                "tollgate.dpop.clock-skew: -5s",
+                "tollgate.issuers.test.max-key-staleness: 1m",
+                "tollgate.issuers.test.refresh-interval: 5m", "");
+        String out = validate(yaml);
+        assertThat(out).as(out).startsWith("2").contains("4 problem(s)")
+                .contains("poll-interval must be at least 10ms").contains("bare number")
+                .contains("replica-ack-timeout must be more than 0")
+                .contains("clock-skew must not be negative")
+                .contains("max-key-staleness (PT1M) must be longer than refresh-interval (PT5M)");
+    }
+
+    @ParameterizedTest(name = "{0}: 0s")
+    @MethodSource("zeroAllowed")
+    void zeroIsAcceptedWhereItMeansSomething(String key) throws Exception {
+        String out = validate(withSetting(key, "0s"));
+        assertThat(out).as(out).startsWith("0");
+    }
+
+    static Stream<String> zeroAllowed() {
+        return ZERO_ALLOWED.stream();
+    }
+
+    /** A sound configuration with {@code key} set to {@code value}, and what that setting's section needs beside it. */
+    private String withSetting(String key, String value) throws Exception {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        String trustDomainExtra = "";
+        if (key != null && key.startsWith("tollgate.trust-domains[0].")) {
+            trustDomainExtra = "\n      " + key.substring("tollgate.trust-domains[0].".length()) + ": " + value;
+        } else if (key != null) {
+            settings.put(key, value);
+        }
+        if (key != null && key.startsWith("tollgate.upstream-tls.workload-api.")) {
+            settings.put("tollgate.upstream-tls.workload-api.socket", "unix:/run/spire/agent.sock");
+        } else if (key != null && key.startsWith("tollgate.upstream-tls.")) {
+            settings.put("tollgate.upstream-tls.certificate", fixture.path("server.pem").toString());
+            settings.put("tollgate.upstream-tls.private-key", fixture.path("server-key.pem").toString());
+        }
+        StringBuilder overrides = new StringBuilder();
+        settings.forEach((k, v) -> overrides.append(k).append(": '").append(v).append("'\n"));
+        return """
+                tollgate:
+                  tls:
+                    certificate: %s
+                    private-key: %s
+                  trust-domains:
+                    - name: acme.test
+                      tenant: acme
+                      bundle-file: %s%s
+                  issuers:
+                    test:
+                      issuer: https://issuer.test
+                      jwks-file: %s
+                      audiences: [tollgate]
+                  policies:
+                    directory: %s
+                ---
+                %s
+                """.formatted(fixture.path("server.pem"), fixture.path("server-key.pem"),
+                fixture.path("acme-bundle.pem"), trustDomainExtra, fixture.path("jwks.json"), fixture.path("policies"),
+                overrides);
+    }
+
+    /** The validate command's exit code, a newline, and what it printed. */
+    private String validate(String yaml) throws Exception {
+        Path file = dir.resolve("tollgate-" + System.nanoTime() + ".yml");
+        Files.writeString(file, yaml);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int exit = ConfigurationValidator.run(new String[] {"--config", file.toString()},
+                new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        return exit + "\n" + buffer.toString(StandardCharsets.UTF_8);
+    }
+}
