@@ -157,6 +157,13 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
             positive("tollgate.dpop.proof-max-age", proofMaxAge);
             notNegative("tollgate.dpop.clock-skew", clockSkew);
             positive("tollgate.dpop.nonce-lifetime", nonceLifetime);
+            // Unset means the default; a value of 0 or less was silently read as the default too. It is a mistake.
+            if (maxJtiLength != null) {
+                within("tollgate.dpop.max-jti-length", maxJtiLength, 1, 4096);
+            }
+            if (localReplayCapacity != null) {
+                within("tollgate.dpop.local-replay-capacity", localReplayCapacity, 1, Integer.MAX_VALUE);
+            }
         }
     }
 
@@ -315,7 +322,13 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         public Limits {
             maxTokenBytes = maxTokenBytes == null ? 8192 : maxTokenBytes;
             maxProofBytes = maxProofBytes == null ? 4096 : maxProofBytes;
+            // Bounds on what a client sends: 0 would refuse every request, a huge one would be no bound at all.
+            within("tollgate.limits.max-token-bytes", maxTokenBytes, 1, MAX_CREDENTIAL_BYTES);
+            within("tollgate.limits.max-proof-bytes", maxProofBytes, 1, MAX_CREDENTIAL_BYTES);
         }
+
+        /** Far beyond any real token (a large Entra ID token is about 8 KiB), and still a bound. */
+        static final int MAX_CREDENTIAL_BYTES = 65_536;
     }
 
     /**
@@ -371,6 +384,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     public record DecisionCacheSettings(Long maxEntries, Duration ttl) {
         public DecisionCacheSettings {
             maxEntries = maxEntries == null ? 100_000L : maxEntries;
+            within("tollgate.decision-cache.max-entries", maxEntries, 0, Long.MAX_VALUE); // 0: no in-process tier
             ttl = ttl == null ? Duration.ofMinutes(5) : ttl;
             notNegative("tollgate.decision-cache.ttl", ttl); // 0: decisions are not reused
         }
@@ -403,6 +417,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
             enabled = enabled == null ? Boolean.TRUE : enabled;
             address = address == null ? "127.0.0.1" : address;
             port = port == null ? 9444 : port;
+            within("tollgate.admin.port", port, 0, 65_535); // 0: any free port
             tenant = tenant == null ? "tollgate-admin" : tenant;
             authzen = authzen == null ? new AuthZen(null, null, null) : authzen;
         }
@@ -427,9 +442,10 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     }
 
     /*
-     * Duration settings out of range are refused at binding, so that start-up and `validate` both name them: a zero or
-     * negative interval spins a scheduler or never fires, a negative time limit fails every call, a negative lifetime
-     * turns a bound into "never". DurationSettingsTest tries every duration the schema lists.
+     * Duration and count settings out of range are refused at binding, so that start-up and `validate` both name
+     * them: a zero or negative interval spins a scheduler or never fires, a negative time limit fails every call, a
+     * negative lifetime turns a bound into "never", a zero size refuses everything. SettingRangesTest tries every
+     * duration and count the schema lists.
      */
 
     static void positive(String setting, Duration d) {
@@ -441,6 +457,13 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     static void notNegative(String setting, Duration d) {
         if (d != null && d.isNegative()) {
             throw new IllegalArgumentException(setting + " must not be negative, was " + d);
+        }
+    }
+
+    static void within(String setting, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(setting + " must be " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+                    ? "at least " + min : "within " + min + ".." + max) + ", was " + value);
         }
     }
 

@@ -22,40 +22,63 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every duration setting, found in the generated configuration schema (so a new one is covered the day it is added),
- * is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative, and when
- * it is zero unless zero has a meaning. A zero poll interval would spin a scheduler; a negative time limit fails every
- * call; a zero time-to-live silently turns a cache or a staleness bound into "never": each started silently before.
+ * Every duration and count setting, found in the generated configuration schema (so a new one is covered the day it is
+ * added), is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative,
+ * and when it is zero unless zero has a meaning. A zero poll interval would spin a scheduler; a negative time limit
+ * fails every call; a negative time-to-live silently turns a cache or a staleness bound into "never"; a DPoP
+ * {@code max-jti-length} of 0 was silently read as the default: each started silently before.
  */
-class DurationSettingsTest {
+class SettingRangesTest {
 
-    /** Zero means something for these: no tolerance for clock skew; do not cache. */
+    /** Zero means something for these: no tolerance for clock skew; do not cache; none; any free port. */
     static final Set<String> ZERO_ALLOWED = Set.of(
             "tollgate.issuers.test.clock-skew",
             "tollgate.dpop.clock-skew",
             "tollgate.entities.cache-ttl",
-            "tollgate.decision-cache.ttl");
+            "tollgate.decision-cache.ttl",
+            "tollgate.issuers.test.max-delegation-depth",
+            "tollgate.decision-log.max-files",
+            "tollgate.redis.replica-acks",
+            "tollgate.decision-cache.max-entries",
+            "tollgate.entities.max-cached",
+            "tollgate.entities.max-entries",
+            "tollgate.admin.port");
 
     static final GatewayFixture fixture = GatewayFixture.get();
 
     @TempDir
     Path dir;
 
-    /** The schema's duration settings as concrete keys (a map entry named as the sound configuration names it). */
-    static List<String> durationKeys() throws Exception {
+    /**
+     * The schema's duration and count settings as concrete keys (a map entry named as the sound configuration names
+     * it).
+     */
+    static List<String> rangedKeys() throws Exception {
+        return List.copyOf(kinds().keySet());
+    }
+
+    static List<String> durations() throws Exception {
+        return kinds().entrySet().stream().filter(e -> e.getValue()).map(Map.Entry::getKey).toList();
+    }
+
+    /** Each ranged key, and whether it is a duration (else a count). */
+    private static Map<String, Boolean> kinds() throws Exception {
         JsonNode schema = JsonMapper.builder().build().readTree(ConfigurationSchema.generate());
-        List<String> keys = new ArrayList<>();
+        Map<String, Boolean> keys = new java.util.LinkedHashMap<>();
         collect(schema, schema, "", keys);
         return keys;
     }
 
-    private static void collect(JsonNode root, JsonNode node, String path, List<String> out) {
+    private static void collect(JsonNode root, JsonNode node, String path, Map<String, Boolean> out) {
         if (node.has("$ref")) {
             String[] ref = node.get("$ref").asString().split("/");
             collect(root, root.path("$defs").path(ref[ref.length - 1]), path, out);
         }
-        if (node.path("pattern").asString().startsWith("^(-?\\d+(ns|us|ms|s|m|h|d)?")) {
-            out.add(path.substring(1));
+        boolean duration = node.path("pattern").asString().startsWith("^(-?\\d+(ns|us|ms|s|m|h|d)?");
+        boolean count = node.path("type").isArray() && node.path("type").toString().contains("\"integer\"")
+                && !node.has("pattern");
+        if (duration || count) {
+            out.put(path.substring(1), duration);
         }
         for (Map.Entry<String, JsonNode> p : node.path("properties").properties()) {
             collect(root, p.getValue(), path + "." + p.getKey(), out);
@@ -74,30 +97,35 @@ class DurationSettingsTest {
 
     static Stream<Arguments> outOfRange() throws Exception {
         List<Arguments> cases = new ArrayList<>();
-        for (String key : durationKeys()) {
-            cases.add(Arguments.of(key, "-1s"));
+        Map<String, Boolean> kinds = kinds();
+        for (String key : kinds.keySet()) {
+            if (kinds.get(key)) {
+                cases.add(Arguments.of(key, "-1s"));
+            }
             cases.add(Arguments.of(key, "-1"));
             if (!ZERO_ALLOWED.contains(key)) {
-                cases.add(Arguments.of(key, "0s"));
+                cases.add(Arguments.of(key, "0"));
             }
         }
         return cases.stream();
     }
 
     @Test
-    void theSchemaYieldsEveryDurationSetting() throws Exception {
-        assertThat(durationKeys()).hasSizeGreaterThanOrEqualTo(26).contains("tollgate.revocation.poll-interval",
+    void theSchemaYieldsEveryDurationAndCountSetting() throws Exception {
+        assertThat(rangedKeys()).hasSizeGreaterThanOrEqualTo(48).contains("tollgate.revocation.poll-interval",
                 "tollgate.issuers.test.refresh-interval", "tollgate.dependencies.instances.redis.time-limit",
-                "tollgate.trust-domains[0].refresh-interval").containsAll(ZERO_ALLOWED);
+                "tollgate.trust-domains[0].refresh-interval", "tollgate.limits.max-token-bytes",
+                "tollgate.dpop.max-jti-length").containsAll(ZERO_ALLOWED);
+        assertThat(durations()).hasSize(26);
         assertThat(validate(withSetting(null, null))).as("the sound configuration").startsWith("0");
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("outOfRange")
-    void anOutOfRangeDurationIsRefusedNamingItsSetting(String key, String value) throws Exception {
+    void anOutOfRangeValueIsRefusedNamingItsSetting(String key, String value) throws Exception {
         String out = validate(withSetting(key, value));
         String leaf = key.substring(key.lastIndexOf('.') + 1);
-        assertThat(out).as(out).startsWith("2").contains(leaf);
+        assertThat(out).as(out).startsWith("2").contains(leaf).contains("must");
     }
 
     @Test
@@ -115,10 +143,18 @@ class DurationSettingsTest {
                 .contains("max-key-staleness (PT1M) must be longer than refresh-interval (PT5M)");
     }
 
-    @ParameterizedTest(name = "{0}: 0s")
+    @Test
+    void aSizeBoundThatBoundsNothingIsRefused() throws Exception {
+        for (String key : List.of("tollgate.limits.max-token-bytes", "tollgate.limits.max-proof-bytes")) {
+            String out = validate(withSetting(key, "100000000"));
+            assertThat(out).as(out).startsWith("2").contains(key + " must be within 1..65536");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: 0")
     @MethodSource("zeroAllowed")
     void zeroIsAcceptedWhereItMeansSomething(String key) throws Exception {
-        String out = validate(withSetting(key, "0s"));
+        String out = validate(withSetting(key, "0"));
         assertThat(out).as(out).startsWith("0");
     }
 
