@@ -17,7 +17,7 @@ public sealed interface FailureMode permits FailureMode.FailClosed, FailureMode.
     /** Refuse: 503 with {@code Retry-After}. */
     record FailClosed(Duration retryAfter) implements FailureMode {
         public FailClosed {
-            retryAfter = retryAfter == null ? Duration.ofSeconds(5) : retryAfter;
+            retryAfter = retryAfterOrDefault(retryAfter);
         }
     }
 
@@ -37,7 +37,7 @@ public sealed interface FailureMode permits FailureMode.FailClosed, FailureMode.
 
         public Degrade {
             principals = principals == null ? Set.of() : Set.copyOf(principals);
-            retryAfter = retryAfter == null ? Duration.ofSeconds(5) : retryAfter;
+            retryAfter = retryAfterOrDefault(retryAfter);
             if (serveStaleDecisions == null && !localReplayStore) {
                 throw new IllegalArgumentException("failure-mode degrade must allow serve-stale-decisions and/or"
                         + " local-replay-store (there is no 'allow everything'); safe-methods-only and principals"
@@ -59,6 +59,21 @@ public sealed interface FailureMode permits FailureMode.FailClosed, FailureMode.
                 default -> false;
             };
         }
+    }
+
+    /**
+     * {@code Retry-After} counts whole seconds: less than one second was silently sent as 1, a negative value too.
+     * Refused instead, like every other out-of-range setting.
+     */
+    private static Duration retryAfterOrDefault(Duration retryAfter) {
+        if (retryAfter == null) {
+            return Duration.ofSeconds(5);
+        }
+        if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("failure-mode: retry-after must be at least 1s (Retry-After counts"
+                    + " whole seconds), was " + retryAfter);
+        }
+        return retryAfter;
     }
 
     default Duration retryAfter() {

@@ -94,12 +94,18 @@ public final class ConfigurationValidator {
                             null, null, null, null, null, null));
         } catch (BindException e) {
             problems.addAll(sectionProblems(env, e));
+            try { // the dependency guards are checked beyond binding; a sound section is checked here too
+                Binder.get(env).bind("tollgate.dependencies", Bindable.of(TollgateProperties.Dependencies.class))
+                        .ifBound(this::dependencies);
+            } catch (BindException alreadyReported) {
+                // its binding problem is among the section problems
+            }
             return problems;
         }
         tls(properties.tls());
         trustDomains(properties);
         issuers(properties);
-        dependencies(properties);
+        dependencies(properties.dependencies());
         policies(properties);
         routes(env);
         return problems;
@@ -164,12 +170,11 @@ public final class ConfigurationValidator {
     }
 
     /** The registry checks every template and instance as it is built at start-up. */
-    private void dependencies(TollgateProperties properties) {
+    private void dependencies(TollgateProperties.Dependencies dependencies) {
         try {
-            new dev.tollgate.fallback.DependencyRegistry(properties.dependencies().templates(),
-                    properties.dependencies().instances(), null);
-            out.println("  dependencies: " + properties.dependencies().templates().size() + " template(s), "
-                    + properties.dependencies().instances().size() + " instance(s)");
+            new dev.tollgate.fallback.DependencyRegistry(dependencies.templates(), dependencies.instances(), null);
+            out.println("  dependencies: " + dependencies.templates().size() + " template(s) configured, "
+                    + dependencies.instances().size() + " instance(s)");
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigurationProblem("tollgate.dependencies", null, e.getMessage()));
         }

@@ -296,11 +296,17 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
                 throw new IllegalArgumentException("tollgate.decision-log.max-files must not be negative");
             }
             if (maxFileSize != null) {
+                long bytes;
                 try {
-                    org.springframework.util.unit.DataSize.parse(maxFileSize);
+                    bytes = org.springframework.util.unit.DataSize.parse(maxFileSize).toBytes();
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("tollgate.decision-log.max-file-size must be a size such as"
                             + " 100MB, not '" + maxFileSize + "'");
+                }
+                // 0 or less used to mean "never rotate" without a word; leaving the setting out says that.
+                if (bytes <= 0) {
+                    throw new IllegalArgumentException("tollgate.decision-log.max-file-size must be more than 0 (leave"
+                            + " it out to never rotate), was " + maxFileSize);
                 }
             }
             stdout = stdout != null && stdout;

@@ -75,7 +75,8 @@ public final class RedisRevocationStore implements RevocationStore {
 
     public RedisRevocationStore(RedisAccess redis, Dependency dependency, Clock clock, String keyPrefix,
                                 Duration pollInterval) {
-        this(redis, dependency, clock, keyPrefix, pollInterval, Duration.ZERO, 0, Duration.ZERO);
+        this(redis, dependency, clock, keyPrefix, pollInterval,
+                dev.tollgate.fallback.DependencySettings.DEFAULTS.timeLimit(), 0, Duration.ZERO);
     }
 
     /**
@@ -395,13 +396,17 @@ public final class RedisRevocationStore implements RevocationStore {
     }
 
     /**
-     * How long the view may go unconfirmed and still count as current: one missed poll (two intervals) plus the time
-     * the next poll may take to answer. A view is confirmed as of when its poll <em>started</em>, so without that
-     * last term a healthy poll slower than one interval (a slow network, a stalled scheduler) would make every route
-     * that fails closed answer 503 although nothing was missed.
+     * How long the view may go unconfirmed and still count as current: one missed poll, with every poll allowed its
+     * full time. A poll makes up to two calls in a row (the version, then the list when it moved), each under the time
+     * limit; polls run one after another, so the next starts a cycle later, a cycle being the longer of the interval
+     * and one poll's time. The view is confirmed as of when its poll <em>started</em>: the bound is two cycles plus
+     * the time the poll that confirms may take. Judged by two intervals alone, a healthy poll slower than one interval
+     * (a slow network, a stalled scheduler) made every route that fails closed answer 503 although nothing was missed.
      */
     static Duration staleAfter(Duration pollInterval, Duration pollTimeLimit) {
-        return pollInterval.multipliedBy(2).plus(pollTimeLimit);
+        Duration poll = pollTimeLimit.multipliedBy(2);
+        Duration cycle = pollInterval.compareTo(poll) >= 0 ? pollInterval : poll;
+        return cycle.multipliedBy(2).plus(poll);
     }
 
     @Override

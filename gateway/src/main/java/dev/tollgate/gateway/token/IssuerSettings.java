@@ -71,7 +71,13 @@ public record IssuerSettings(String issuer, Path jwksFile, URI jwksUri, Boolean 
         requireAtLeast(issuer, "refresh-interval", refreshInterval, Duration.ofMillis(100));
         // The rate limit that keeps a flood of made-up kids from hammering the IdP: zero would be no limit.
         requireAtLeast(issuer, "unknown-kid-refetch-interval", unknownKidRefetchInterval, Duration.ofMillis(100));
-        if (maxKeyStaleness != null && maxKeyStaleness.compareTo(refreshInterval) <= 0) {
+        if (maxKeyStaleness != null) {
+            requireAtLeast(issuer, "max-key-staleness", maxKeyStaleness, Duration.ofSeconds(1));
+        }
+        // Only where the issuer's own refresh-interval paces the fetches (a JWKS URL or discovery): trust-domain keys
+        // follow their bundle's refresh, and a key file never goes stale.
+        if (maxKeyStaleness != null && (jwksUri != null || discovery)
+                && maxKeyStaleness.compareTo(refreshInterval) <= 0) {
             throw new IllegalArgumentException("issuer " + issuer + ": max-key-staleness (" + maxKeyStaleness
                     + ") must be longer than refresh-interval (" + refreshInterval + "), or healthy keys would go"
                     + " stale between two refreshes");

@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every duration and count setting, found in the generated configuration schema (so a new one is covered the day it is
- * added), is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative,
+ * Every duration and count setting under {@code tollgate.*}, found in the generated configuration schema (so a new one
+ * is covered the day it is added), and the durations of a route's failure mode, is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative,
  * and when it is zero unless zero has a meaning. A zero poll interval would spin a scheduler; a negative time limit
  * fails every call; a negative time-to-live silently turns a cache or a staleness bound into "never"; a DPoP
  * {@code max-jti-length} of 0 was silently read as the default: each started silently before.
@@ -125,7 +125,9 @@ class SettingRangesTest {
     void anOutOfRangeValueIsRefusedNamingItsSetting(String key, String value) throws Exception {
         String out = validate(withSetting(key, value));
         String leaf = key.substring(key.lastIndexOf('.') + 1);
-        assertThat(out).as(out).startsWith("2").contains(leaf).contains("must");
+        assertThat(out).as(out).startsWith("2");
+        assertThat(out.split("\n\n")).as("one problem names %s and says what it must be: %s", leaf, out)
+                .anyMatch(problem -> problem.contains(leaf) && problem.contains("must"));
     }
 
     @Test
@@ -133,10 +135,14 @@ class SettingRangesTest {
         String yaml = withSetting("tollgate.revocation.poll-interval", "1") + String.join("\n",
                 "tollgate.redis.replica-ack-timeout: 0s",
                 "tollgate.dpop.clock-skew: -5s",
-                "tollgate.issuers.test.max-key-staleness: 1m",
-                "tollgate.issuers.test.refresh-interval: 5m", "");
+                "tollgate.issuers.remote.issuer: https://remote.test",
+                "tollgate.issuers.remote.jwks-uri: https://remote.test/jwks",
+                "tollgate.issuers.remote.max-key-staleness: 1m",
+                "tollgate.issuers.remote.refresh-interval: 5m",
+                "tollgate.dependencies.instances.redis.wait-in-open: 0s", "");
         String out = validate(yaml);
-        assertThat(out).as(out).startsWith("2").contains("4 problem(s)")
+        assertThat(out).as(out).startsWith("2").contains("5 problem(s)")
+                .contains("dependency redis: wait-in-open must be > 0")
                 .contains("poll-interval must be at least 10ms").contains("bare number")
                 .contains("replica-ack-timeout must be more than 0")
                 .contains("clock-skew must not be negative")
@@ -144,11 +150,57 @@ class SettingRangesTest {
     }
 
     @Test
-    void aSizeBoundThatBoundsNothingIsRefused() throws Exception {
+    void maxKeyStalenessIsJudgedAgainstTheRefreshThatPacesTheKeys() throws Exception {
+        // The sound configuration's issuer reads a key file, which never goes stale: its refresh-interval paces nothing.
+        assertThat(validate(withSetting("tollgate.issuers.test.max-key-staleness", "1m")
+                + "tollgate.issuers.test.refresh-interval: 5m\n")).startsWith("0");
+        String remote = withSetting(null, null) + String.join("\n",
+                "tollgate.issuers.remote.issuer: https://remote.test",
+                "tollgate.issuers.remote.jwks-uri: https://remote.test/jwks",
+                "tollgate.issuers.remote.audiences[0]: tollgate",
+                "tollgate.issuers.remote.trust-domains[0]: acme.test",
+                "tollgate.issuers.remote.max-key-staleness: 1m", "");
+        assertThat(validate(remote)).as("refresh-interval defaults to 5m").startsWith("2")
+                .contains("max-key-staleness (PT1M) must be longer than refresh-interval (PT5M)");
+        assertThat(validate(remote + "tollgate.issuers.remote.refresh-interval: 30s\n")).startsWith("0");
+    }
+
+    @Test
+    void aBoundThatBoundsNothingIsRefused() throws Exception {
         for (String key : List.of("tollgate.limits.max-token-bytes", "tollgate.limits.max-proof-bytes")) {
             String out = validate(withSetting(key, "100000000"));
             assertThat(out).as(out).startsWith("2").contains(key + " must be within 1..65536");
         }
+        assertThat(validate(withSetting("tollgate.dpop.max-jti-length", "4097")))
+                .startsWith("2").contains("max-jti-length must be within 1..4096");
+        assertThat(validate(withSetting("tollgate.admin.port", "65536")))
+                .startsWith("2").contains("admin.port must be within 0..65535");
+        for (String size : List.of("0B", "-1MB")) {
+            assertThat(validate(withSetting("tollgate.decision-log.max-file-size", size))).as(size)
+                    .startsWith("2").contains("max-file-size must be more than 0");
+        }
+        assertThat(validate(withSetting("tollgate.decision-log.max-file-size", "100MB"))).startsWith("0");
+    }
+
+    /** A route's failure mode: Retry-After counts whole seconds, and a staleness allowance must allow something. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "retry-after, 0s", "retry-after, -5s", "retry-after, 500ms", "degrade.serve-stale-decisions, 0s",
+        "degrade.serve-stale-decisions, -1m"})
+    void aRouteFailureModeOutOfRangeIsRefused(String argument, String value) throws Exception {
+        String route = "spring.cloud.gateway.server.webflux.routes[0].";
+        String yaml = withSetting(null, null) + String.join("\n",
+                route + "id: acme-api",
+                route + "uri: http://127.0.0.1:1",
+                route + "predicates[0]: Path=/api/acme/**",
+                route + "filters[0].name: Tollgate",
+                route + "filters[0].args.tenant: acme",
+                route + "filters[0].args.failure-mode: " + (argument.startsWith("degrade") ? "degrade" : "fail-closed"),
+                route + "filters[0].args." + argument + ": '" + value + "'", "");
+        String out = validate(yaml);
+        assertThat(out).as(out).startsWith("2").contains("filters[0]")
+                .contains(argument.substring(argument.lastIndexOf('.') + 1) + " must");
+        assertThat(validate(yaml.replace("'" + value + "'", "'5s'"))).as("and 5s is sound").startsWith("0");
     }
 
     @ParameterizedTest(name = "{0}: 0")
