@@ -87,25 +87,24 @@ public final class ConfigurationValidator {
         out.println("checking " + file);
         problems.addAll(ConfigurationCheck.problems(env));
         out.println("  keys: every key under tollgate.* and every Tollgate filter argument named a setting");
+        List<ConfigurationProblem> refused = ConfigurationSections.refused(env);
+        if (!refused.isEmpty()) {
+            problems.addAll(refused);
+            return problems;
+        }
+        out.println("  values: every section's values within their ranges, dependency guards included");
         TollgateProperties properties;
         try {
             properties = Binder.get(env).bind("tollgate", Bindable.of(TollgateProperties.class))
                     .orElseGet(() -> new TollgateProperties(null, null, null, null, null, null, null, null, null, null,
                             null, null, null, null, null, null));
-        } catch (BindException e) {
-            problems.addAll(sectionProblems(env, e));
-            try { // the dependency guards are checked beyond binding; a sound section is checked here too
-                Binder.get(env).bind("tollgate.dependencies", Bindable.of(TollgateProperties.Dependencies.class))
-                        .ifBound(this::dependencies);
-            } catch (BindException alreadyReported) {
-                // its binding problem is among the section problems
-            }
+        } catch (BindException e) { // not expected once every section bound on its own
+            problems.add(ConfigurationSections.problem(e));
             return problems;
         }
         tls(properties.tls());
         trustDomains(properties);
         issuers(properties);
-        dependencies(properties.dependencies());
         policies(properties);
         routes(env);
         return problems;
@@ -169,17 +168,6 @@ public final class ConfigurationValidator {
         });
     }
 
-    /** The registry checks every template and instance as it is built at start-up. */
-    private void dependencies(TollgateProperties.Dependencies dependencies) {
-        try {
-            new dev.tollgate.fallback.DependencyRegistry(dependencies.templates(), dependencies.instances(), null);
-            out.println("  dependencies: " + dependencies.templates().size() + " template(s) configured, "
-                    + dependencies.instances().size() + " instance(s)");
-        } catch (IllegalArgumentException e) {
-            problems.add(new ConfigurationProblem("tollgate.dependencies", null, e.getMessage()));
-        }
-    }
-
     private void policies(TollgateProperties properties) {
         Path dir = properties.policies().directory();
         try {
@@ -225,30 +213,6 @@ public final class ConfigurationValidator {
         m.put(k1, v1);
         m.put(k2, v2);
         return m;
-    }
-
-    /**
-     * Binding stops at its first refused value; binding each section of {@code tollgate.*} on its own finds the
-     * refused value of every section, so one run reports them all.
-     */
-    private static List<ConfigurationProblem> sectionProblems(StandardEnvironment env, BindException first) {
-        List<ConfigurationProblem> found = new ArrayList<>();
-        Binder binder = Binder.get(env);
-        for (java.lang.reflect.RecordComponent section : TollgateProperties.class.getRecordComponents()) {
-            String name = "tollgate." + section.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-            try {
-                binder.bind(name, Bindable.of(org.springframework.core.ResolvableType.forType(
-                        section.getGenericType())));
-            } catch (BindException e) {
-                found.add(problem(e));
-            }
-        }
-        return found.isEmpty() ? List.of(problem(first)) : found;
-    }
-
-    private static ConfigurationProblem problem(BindException e) {
-        return new ConfigurationProblem(e.getName().toString(), e.getProperty() == null ? null
-                : String.valueOf(e.getProperty().getOrigin()), root(e).getMessage());
     }
 
     private static Throwable root(Throwable e) {

@@ -10,7 +10,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
- * Runs {@link ConfigurationCheck} before any bean is created, so that a gateway with a misspelt or misplaced setting
+ * Runs {@link ConfigurationCheck} and {@link ConfigurationSections} before any bean is created, so that a gateway with a misspelt or misplaced setting
  * does not start at all; every problem is reported at once ({@link ConfigurationFailureAnalyzer}).
  */
 public final class StrictConfiguration implements BeanFactoryPostProcessor, EnvironmentAware, PriorityOrdered {
@@ -24,7 +24,8 @@ public final class StrictConfiguration implements BeanFactoryPostProcessor, Envi
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-        List<ConfigurationProblem> problems = ConfigurationCheck.problems(environment);
+        List<ConfigurationProblem> problems = new java.util.ArrayList<>(ConfigurationCheck.problems(environment));
+        problems.addAll(ConfigurationSections.refused(environment));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }

@@ -66,6 +66,20 @@ class StartupRefusalAndValidateTest {
     }
 
     @Test
+    void outOfRangeValuesInSeveralSectionsAreAllReportedAtStartUp() {
+        Throwable failure = startWith(Map.of("tollgate.revocation.poll-interval", "1",
+                "tollgate.redis.replica-ack-timeout", "0s",
+                "tollgate.dependencies.instances.redis.time-limit", "-1s"));
+        FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).contains("3 problem(s)")
+                .contains("tollgate.revocation.poll-interval must be at least 10ms")
+                .contains("tollgate.redis.replica-ack-timeout must be more than 0")
+                .contains("dependency redis: time-limit must be > 0")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void aMissingBundleFileAndABrokenPolicyAreOneParagraphEach() throws Exception {
         FailureAnalysis bundle = new ConfigurationFailureAnalyzer().analyze(startWith(Map.of(
                 "tollgate.trust-domains[0].bundle-file", dir.resolve("missing-bundle.pem").toString())));
