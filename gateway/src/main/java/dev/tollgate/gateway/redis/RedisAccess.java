@@ -100,6 +100,10 @@ public final class RedisAccess implements AutoCloseable {
         builder.nettyCustomizer(new CoalescedFlushes());
         this.resources = builder.build();
         this.connectTimeout = commandTimeout.multipliedBy(3);
+        boundHandshakes(this.uri, connectTimeout);
+        if (clusterNodes != null) {
+            clusterNodes.forEach(node -> boundHandshakes(node, connectTimeout));
+        }
         if (clusterNodes == null) {
             RedisClient standalone = RedisClient.create(resources);
             standalone.setOptions(ClientOptions.builder()
@@ -128,6 +132,19 @@ public final class RedisAccess implements AutoCloseable {
                     .build());
             this.client = cluster;
         }
+    }
+
+    /**
+     * Every (re)connection's handshake (HELLO, AUTH, CLIENT SETNAME) waits for its answer up to the URI's timeout,
+     * 60 s unless the URI names one. A reconnection whose handshake answer was lost while Redis restarted kept that
+     * connection down, and every fail-closed route answering 503, for a minute after Redis was back. Bounded like the
+     * first connection instead; a {@code ?timeout=} in the URI still wins.
+     */
+    private static void boundHandshakes(RedisURI uri, Duration timeout) {
+        if (uri.getTimeout().equals(RedisURI.DEFAULT_TIMEOUT_DURATION)) {
+            uri.setTimeout(timeout);
+        }
+        uri.getSentinels().forEach(sentinel -> boundHandshakes(sentinel, timeout));
     }
 
     private static io.lettuce.core.SslOptions sslOptions(RedisTlsFiles tls) {

@@ -56,6 +56,53 @@ class RedisReconnectTest {
         }
     }
 
+    /**
+     * A reconnection that reaches something which accepts the connection but never answers the handshake (a Redis
+     * still starting, an answer lost in the restart) must be given up and retried soon. With Lettuce's default the
+     * handshake waits 60 s, and the instance stays disconnected that long after Redis is back (seen in CI as a
+     * revocation view that never noticed the restart).
+     */
+    @Test
+    void aReconnectionWhoseHandshakeIsNeverAnsweredIsRetried() throws Exception {
+        RedisProcess redis = new RedisProcess().start();
+        Duration commandTimeout = Duration.ofMillis(300);
+        RedisAccess access = new RedisAccess(redis.uri(), commandTimeout, CAP);
+        List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket()) {
+            access.start(pubSub -> { });
+            assertThat(within(Duration.ofSeconds(10), access::connected)).as("first connection").isTrue();
+
+            redis.kill();
+            silent.setReuseAddress(true);
+            silent.bind(new java.net.InetSocketAddress("127.0.0.1", redis.port()));
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, never read, never answered
+                    }
+                } catch (java.io.IOException closed) {
+                    // the listening socket was closed: the accepted ones stay open and silent
+                }
+            }, "silent-redis");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            assertThat(within(Duration.ofSeconds(10), () -> held.size() >= 2))
+                    .as("both connections reconnected to a peer that never answers").isTrue();
+
+            silent.close();
+            redis.start();
+            assertThat(within(commandTimeout.multipliedBy(3).plusSeconds(3), access::connected))
+                    .as("the unanswered handshakes were given up and Redis reached").isTrue();
+            assertThat(access.reactive().flatMap(r -> r.ping()).block(Duration.ofSeconds(1))).isEqualTo("PONG");
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+            access.close();
+            redis.close();
+        }
+    }
+
     @Test
     void onTheGatewaysEventLoopsACommandCompletesOnTheLoopThatServesTheRequest() {
         reactor.netty.resources.LoopResources loops = reactor.netty.resources.LoopResources.create("test-io", 1, true);
