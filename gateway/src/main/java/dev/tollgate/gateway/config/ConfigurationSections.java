@@ -45,11 +45,7 @@ final class ConfigurationSections {
     }
 
     static ConfigurationProblem problem(BindException e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
         return new ConfigurationProblem(e.getName().toString(), e.getProperty() == null ? null
-                : String.valueOf(e.getProperty().getOrigin()), root.getMessage());
+                : String.valueOf(e.getProperty().getOrigin()), ConfigurationValidator.root(e).getMessage());
     }
 }

@@ -215,7 +215,7 @@ public final class ConfigurationValidator {
         return m;
     }
 
-    private static Throwable root(Throwable e) {
+    static Throwable root(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();

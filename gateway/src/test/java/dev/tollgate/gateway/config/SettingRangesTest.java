@@ -3,10 +3,6 @@ package dev.tollgate.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.gateway.testsupport.GatewayFixture;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,36 +227,12 @@ class SettingRangesTest {
         }
         StringBuilder overrides = new StringBuilder();
         settings.forEach((k, v) -> overrides.append(k).append(": '").append(v).append("'\n"));
-        return """
-                tollgate:
-                  tls:
-                    certificate: %s
-                    private-key: %s
-                  trust-domains:
-                    - name: acme.test
-                      tenant: acme
-                      bundle-file: %s%s
-                  issuers:
-                    test:
-                      issuer: https://issuer.test
-                      jwks-file: %s
-                      audiences: [tollgate]
-                  policies:
-                    directory: %s
-                ---
-                %s
-                """.formatted(fixture.path("server.pem"), fixture.path("server-key.pem"),
-                fixture.path("acme-bundle.pem"), trustDomainExtra, fixture.path("jwks.json"), fixture.path("policies"),
-                overrides);
+        return SoundConfiguration.tollgate(fixture, trustDomainExtra, "") + "---\n" + overrides;
     }
 
     /** The validate command's exit code, a newline, and what it printed. */
     private String validate(String yaml) throws Exception {
-        Path file = dir.resolve("tollgate-" + System.nanoTime() + ".yml");
-        Files.writeString(file, yaml);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int exit = ConfigurationValidator.run(new String[] {"--config", file.toString()},
-                new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        return exit + "\n" + buffer.toString(StandardCharsets.UTF_8);
+        SoundConfiguration.Validation v = SoundConfiguration.validate(dir, yaml);
+        return v.exit() + "\n" + v.output();
     }
 }

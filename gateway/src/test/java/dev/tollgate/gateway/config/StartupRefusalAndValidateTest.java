@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tollgate.gateway.TollgateApplication;
 import dev.tollgate.gateway.testsupport.AbstractGatewayTest;
 import dev.tollgate.gateway.testsupport.GatewayFixture;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -111,23 +108,7 @@ class StartupRefusalAndValidateTest {
     }
 
     private String config(String extraIssuer, String routeArg, String tenant) {
-        return """
-                tollgate:
-                  tls:
-                    certificate: %s
-                    private-key: %s
-                  trust-domains:
-                    - name: acme.test
-                      tenant: acme
-                      bundle-file: %s
-                  issuers:
-                    test:
-                      issuer: https://issuer.test
-                      jwks-file: %s
-                      audiences: [tollgate]
-                %s
-                  policies:
-                    directory: %s
+        return SoundConfiguration.tollgate(fixture, "", extraIssuer) + """
                 spring:
                   cloud:
                     gateway:
@@ -142,20 +123,13 @@ class StartupRefusalAndValidateTest {
                                   args:
                                     tenant: %s
                                     %s
-                """.formatted(fixture.path("server.pem"), fixture.path("server-key.pem"),
-                fixture.path("acme-bundle.pem"), fixture.path("jwks.json"), extraIssuer, fixture.path("policies"),
-                tenant, routeArg);
+                """.formatted(tenant, routeArg);
     }
 
     private String validate(String yaml, int expectedExit) throws Exception {
-        Path file = dir.resolve("tollgate-" + System.nanoTime() + ".yml");
-        Files.writeString(file, yaml);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int exit = ConfigurationValidator.run(new String[] {"--config", file.toString()},
-                new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(out).isEqualTo(expectedExit);
-        return out;
+        SoundConfiguration.Validation v = SoundConfiguration.validate(dir, yaml);
+        assertThat(v.exit()).as(v.output()).isEqualTo(expectedExit);
+        return v.output();
     }
 
     @Test
