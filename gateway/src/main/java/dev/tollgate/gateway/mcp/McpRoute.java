@@ -38,8 +38,16 @@ public record McpRoute(String server, URI resource, List<String> authorizationSe
         }
         authorizationServers = authorizationServers == null ? List.of() : List.copyOf(authorizationServers);
         scopesSupported = scopesSupported == null ? List.of() : List.copyOf(scopesSupported);
-        if (maxBodyBytes <= 0 || maxDepth <= 0 || maxBatch <= 0 || maxListBytes <= 0) {
-            throw new IllegalArgumentException("Tollgate filter: mcp limits must be positive");
+        positive("mcp.max-body", maxBodyBytes);
+        positive("mcp.max-depth", maxDepth);
+        positive("mcp.max-batch", maxBatch);
+        positive("mcp.max-list-response", maxListBytes);
+    }
+
+    /** A limit of zero or less would refuse every message (or, read as "none", bound nothing): name the argument. */
+    private static void positive(String argument, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("Tollgate filter: " + argument + " must be more than 0, not " + value);
         }
     }
 

@@ -3,9 +3,14 @@ package dev.tollgate.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.gateway.testsupport.GatewayFixture;
+import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -14,12 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every duration and count setting under {@code tollgate.*}, found in the generated configuration schema (so a new one
- * is covered the day it is added), and the durations of a route's failure mode, is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative,
+ * is covered the day it is added), and every duration, count and size argument of the Tollgate route filter, found in
+ * its {@code Config}, is refused by {@code validate} — and so at start-up, which binds the same records — when it is negative,
  * and when it is zero unless zero has a meaning. A zero poll interval would spin a scheduler; a negative time limit
  * fails every call; a negative time-to-live silently turns a cache or a staleness bound into "never"; a DPoP
  * {@code max-jti-length} of 0 was silently read as the default: each started silently before.
@@ -178,25 +185,71 @@ class SettingRangesTest {
         assertThat(validate(withSetting("tollgate.decision-log.max-file-size", "100MB"))).startsWith("0");
     }
 
-    /** A route's failure mode: Retry-After counts whole seconds, and a staleness allowance must allow something. */
+    /**
+     * Every duration, count and size argument of the Tollgate route filter, found by walking its {@code Config} (so an
+     * argument added later is covered the day it is added), refused at zero and below with the argument named.
+     */
+    static Stream<Arguments> routeArgumentsOutOfRange() throws Exception {
+        List<Arguments> cases = new ArrayList<>();
+        routeArguments(TollgateGatewayFilterFactory.Config.class, "").forEach((argument, type) -> {
+            String unit = type == Duration.class ? "s" : type == DataSize.class ? "B" : "";
+            cases.add(Arguments.of(argument, "-1" + unit));
+            cases.add(Arguments.of(argument, "0" + unit));
+        });
+        cases.add(Arguments.of("retry-after", "500ms")); // Retry-After counts whole seconds
+        return cases.stream();
+    }
+
+    /** The filter's ranged arguments (kebab-case, nested ones dotted) and their types. */
+    static Map<String, Class<?>> routeArguments(Class<?> type, String prefix) throws Exception {
+        Map<String, Class<?>> out = new java.util.TreeMap<>();
+        for (PropertyDescriptor p : Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors()) {
+            if (p.getWriteMethod() == null) {
+                continue;
+            }
+            String name = prefix + p.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+            Class<?> t = p.getPropertyType();
+            if (t == Duration.class || t == DataSize.class || t == int.class || t == Integer.class
+                    || t == long.class || t == Long.class) {
+                out.put(name, t);
+            } else if (t.getDeclaringClass() == TollgateGatewayFilterFactory.class) {
+                out.putAll(routeArguments(t, name + "."));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theFilterYieldsEveryRangedRouteArgument() throws Exception {
+        assertThat(routeArguments(TollgateGatewayFilterFactory.Config.class, "").keySet()).containsExactlyInAnyOrder(
+                "retry-after", "degrade.serve-stale-decisions", "mcp.max-body", "mcp.max-depth", "mcp.max-batch",
+                "mcp.max-list-response");
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
-    @org.junit.jupiter.params.provider.CsvSource({
-        "retry-after, 0s", "retry-after, -5s", "retry-after, 500ms", "degrade.serve-stale-decisions, 0s",
-        "degrade.serve-stale-decisions, -1m"})
-    void aRouteFailureModeOutOfRangeIsRefused(String argument, String value) throws Exception {
+    @MethodSource("routeArgumentsOutOfRange")
+    void aRouteArgumentOutOfRangeIsRefusedNamingIt(String argument, String value) throws Exception {
         String route = "spring.cloud.gateway.server.webflux.routes[0].";
-        String yaml = withSetting(null, null) + String.join("\n",
+        String args = route + "filters[0].args.";
+        List<String> lines = new ArrayList<>(List.of(
                 route + "id: acme-api",
                 route + "uri: http://127.0.0.1:1",
                 route + "predicates[0]: Path=/api/acme/**",
                 route + "filters[0].name: Tollgate",
-                route + "filters[0].args.tenant: acme",
-                route + "filters[0].args.failure-mode: " + (argument.startsWith("degrade") ? "degrade" : "fail-closed"),
-                route + "filters[0].args." + argument + ": '" + value + "'", "");
-        String out = validate(yaml);
+                args + "tenant: acme"));
+        if (argument.startsWith("degrade.")) {
+            lines.add(args + "failure-mode: degrade");
+        }
+        if (argument.startsWith("mcp.")) {
+            lines.add(args + "mcp.server: weather");
+        }
+        String yaml = withSetting(null, null) + String.join("\n", lines) + "\n";
+        String out = validate(yaml + args + argument + ": '" + value + "'\n");
         assertThat(out).as(out).startsWith("2").contains("filters[0]")
                 .contains(argument.substring(argument.lastIndexOf('.') + 1) + " must");
-        assertThat(validate(yaml.replace("'" + value + "'", "'5s'"))).as("and 5s is sound").startsWith("0");
+        String sound = value.endsWith("ms") ? "5s" : value.endsWith("s") ? "5s" : value.endsWith("B") ? "64KB" : "8";
+        assertThat(validate(yaml + args + argument + ": '" + sound + "'\n")).as("and %s is sound", sound)
+                .startsWith("0");
     }
 
     @ParameterizedTest(name = "{0}: 0")
