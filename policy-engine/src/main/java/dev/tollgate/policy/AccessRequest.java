@@ -10,8 +10,9 @@ import java.util.Map;
  * @param principal the verified workload
  * @param action    an HTTP method ({@code GET}) or a named action
  * @param resource  the resource path ({@code /orders/42})
- * @param headers   selected request headers, lower-case names
- * @param query     query parameters (first value of each)
+ * @param headers   selected request headers, lower-case names; a header sent on several lines as one comma-separated
+ *                  list
+ * @param query     query parameters given once (one given more than once is absent: servers disagree on its value)
  * @param context   further attributes: route id, environment, task or change-ticket claims
  * @param time      the instant of the request; the engine never reads a clock of its own on this path
  * @param entities  the directory's entries for this principal and resource, when the tenant keeps its directory in a

@@ -212,18 +212,23 @@ public class AuthorizationService {
 
     AccessRequest accessRequest(ServerHttpRequest request, String routeId, RouteSecurity route,
                                 Authentication authentication, Operation operation) {
+        // A parameter given more than once is left out: servers disagree on which of its values counts (the first,
+        // the last, all), so a condition deciding on one of them could permit what the upstream then reads otherwise
+        // (?dry_run=true&dry_run=false). A rule that reads it has an evaluation error and does not apply.
         Map<String, String> query = new HashMap<>();
         request.getQueryParams().forEach((k, v) -> {
-            if (!v.isEmpty() && v.get(0) != null) {
+            if (v.size() == 1 && v.get(0) != null) {
                 query.put(k, v.get(0));
             }
         });
-        // Policy may read request headers, but never the credentials themselves.
+        // Policy may read request headers, but never the credentials themselves. A header sent on several lines is
+        // one comma-separated list (RFC 9110 section 5.3), which is how a recipient must read it.
         Map<String, String> headers = new java.util.TreeMap<>();
         request.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
             if (!values.isEmpty() && !CREDENTIAL_HEADERS.contains(lower)) {
-                headers.put(lower, values.get(0));
+                headers.merge(lower, values.size() == 1 ? values.get(0) : String.join(", ", values),
+                        (a, b) -> a + ", " + b);
             }
         });
         String routeName = routeId == null ? "" : routeId;

@@ -34,6 +34,7 @@ import dev.tollgate.gateway.identity.SpiffeTrustManager;
 import dev.tollgate.gateway.identity.TrustBundleSource;
 import dev.tollgate.gateway.identity.TrustBundles;
 import dev.tollgate.gateway.identity.TrustDomains;
+import dev.tollgate.gateway.route.RequestPathFilter;
 import dev.tollgate.gateway.route.RouteGuard;
 import dev.tollgate.gateway.startup.FirstLoads;
 import dev.tollgate.gateway.route.TollgateFilter;
@@ -550,5 +551,11 @@ public class TollgateConfiguration {
     @Bean
     RouteGuard routeGuard(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
         return new RouteGuard(decisionLog, metrics, clock);
+    }
+
+    @Bean
+    RequestPathFilter requestPathFilter(TollgateProperties properties, DecisionLog decisionLog,
+                                        DecisionMetrics metrics, Clock clock) {
+        return new RequestPathFilter(properties.limits().allowEncodedSlashes(), decisionLog, metrics, clock);
     }
 }

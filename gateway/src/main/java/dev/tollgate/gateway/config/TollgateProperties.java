@@ -31,7 +31,7 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         policies = policies == null ? new Policies(null, null, null) : policies;
         decisionLog = decisionLog == null ? new DecisionLogSettings(null, null, null, null, null, null) : decisionLog;
-        limits = limits == null ? new Limits(null, null) : limits;
+        limits = limits == null ? new Limits(null, null, null) : limits;
         redis = redis == null ? new Redis(null, null, null, null, null, null, null) : redis;
         decisionCache = decisionCache == null ? new DecisionCacheSettings(null, null) : decisionCache;
         revocation = revocation == null ? new RevocationSettings(null) : revocation;
@@ -323,11 +323,15 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *
      * @param maxTokenBytes largest {@code Authorization} credential accepted
      * @param maxProofBytes largest {@code DPoP} proof accepted
+     * @param allowEncodedSlashes accept {@code %2F} in request paths (default false: refused with 400
+     *                      {@code request.path}, as every path with more than one reading is; see
+     *                      {@link dev.tollgate.gateway.route.RequestPaths})
      */
-    public record Limits(Integer maxTokenBytes, Integer maxProofBytes) {
+    public record Limits(Integer maxTokenBytes, Integer maxProofBytes, Boolean allowEncodedSlashes) {
         public Limits {
             maxTokenBytes = maxTokenBytes == null ? 8192 : maxTokenBytes;
             maxProofBytes = maxProofBytes == null ? 4096 : maxProofBytes;
+            allowEncodedSlashes = allowEncodedSlashes != null && allowEncodedSlashes;
             // Bounds on what a client sends: 0 would refuse every request, a huge one would be no bound at all.
             within("tollgate.limits.max-token-bytes", maxTokenBytes, 1, MAX_CREDENTIAL_BYTES);
             within("tollgate.limits.max-proof-bytes", maxProofBytes, 1, MAX_CREDENTIAL_BYTES);

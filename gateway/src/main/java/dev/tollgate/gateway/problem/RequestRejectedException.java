@@ -52,6 +52,11 @@ public class RequestRejectedException extends RuntimeException {
         return new RequestRejectedException(kind, code, description, challenges, null, null, headers);
     }
 
+    /** 400: a malformed request, refused before any credential is looked at. */
+    public static RequestRejectedException badRequest(String code, String description) {
+        return new RequestRejectedException(RejectionKind.BAD_REQUEST, code, description, null, null, null);
+    }
+
     /** 403: authenticated but not allowed. */
     public static RequestRejectedException forbidden(String code, String description, List<String> decidingRules) {
         return new RequestRejectedException(RejectionKind.FORBIDDEN, code, description, null, null, decidingRules);

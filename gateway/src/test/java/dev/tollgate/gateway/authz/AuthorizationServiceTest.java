@@ -94,6 +94,25 @@ class AuthorizationServiceTest {
         assertThat(authorize("/orders/3?env=dev", null).cache()).isEqualTo("MISS");
     }
 
+    /**
+     * Servers disagree on which value of a repeated parameter counts, so policy sees none of them (a permit on
+     * {@code dry_run == 'true'} must not pass {@code ?dry_run=true&dry_run=false} to an upstream that reads the last),
+     * however the name is spelt; a header on several lines is the one list RFC 9110 says it is.
+     */
+    @Test
+    void aRepeatedParameterIsNotShownToPolicyAndARepeatedHeaderIsOneList() {
+        for (String query : List.of("dry_run=true&dry_run=false", "dry_run=true&dry%5Frun=false",
+                "dry_run=true&%64ry_run=false", "dry_run=false&dry_run=true", "dry_run=true&dry_run=true",
+                "dry_run=true&dry_run")) {
+            var request = MockServerHttpRequest.method(org.springframework.http.HttpMethod.GET,
+                            java.net.URI.create("/orders/5?" + query + "&env=prod&flag"))
+                    .header("X-Ticket", "CHG-1").header("x-ticket", "evil").header("X-Single", "one").build();
+            AccessRequest access = service.accessRequest(request, "acme-api", ROUTE, authentication(null));
+            assertThat(access.query()).as(query).containsOnlyKeys("env").containsEntry("env", "prod");
+            assertThat(access.headers()).containsEntry("x-ticket", "CHG-1, evil").containsEntry("x-single", "one");
+        }
+    }
+
     @Test
     void revocationIsCheckedBeforeTheCache() {
         authorize("/orders/4", null);

@@ -1,0 +1,117 @@
+package dev.tollgate.gateway.route;
+
+/**
+ * One spelling per path. Policy matches the request path as it arrived (percent-encoded, segment by segment), and the
+ * upstream gets that same path; an upstream that normalises it (removes {@code ..}, merges {@code //}, decodes
+ * {@code %61} or {@code %2F}, strips {@code ;params}) would serve a resource the policy never saw:
+ * {@code GET /api/acme/orders/..} matches a permit on {@code /api/acme/orders/{id}} and reads {@code /api/acme/}. So
+ * a path not in RFC 3986's normal form, or with a spelling that servers read in different ways, is refused before
+ * routing rather than rewritten: the client that sent it is not a well-behaved one (RFC 3986 section 6.2.2 says URI
+ * producers should not create these forms), and a rewrite would be a second place where paths are interpreted.
+ * <p>
+ * Refused: anything but printable ASCII; a path not starting with {@code /}; {@code .} and {@code ..} segments; an
+ * empty segment inside the path ({@code //}; a trailing {@code /} is fine); {@code \}; {@code ;}; a malformed
+ * {@code %} escape; lowercase hex in an escape; an escaped unreserved character ({@code %41}, {@code %2E}); escaped
+ * control characters, {@code %25} (read twice by some servers), {@code %3B} and {@code %5C}; and {@code %2F} unless
+ * {@code tollgate.limits.allow-encoded-slashes} says the APIs behind the gateway use it inside a segment. This is
+ * Spring Security's {@code StrictServerWebExchangeFirewall} list, with RFC 3986's normal form added.
+ */
+public final class RequestPaths {
+
+    private RequestPaths() {
+    }
+
+    /**
+     * Why {@code rawPath} (the request target's path, still percent-encoded) is refused, or {@code null} when it is in
+     * normal form.
+     */
+    public static String refusal(String rawPath, boolean allowEncodedSlashes) {
+        if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
+            return "the request path must start with '/'";
+        }
+        int segmentStart = 1;
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return "the request path may only hold printable ASCII; send other characters percent-encoded";
+            }
+            switch (c) {
+                case '\\' -> {
+                    return "the request path must not contain '\\'";
+                }
+                case ';' -> {
+                    return "the request path must not contain ';' (path parameters are read differently by servers)";
+                }
+                case '/' -> {
+                    if (i > 0) {
+                        String problem = segment(rawPath, segmentStart, i, false);
+                        if (problem != null) {
+                            return problem;
+                        }
+                    }
+                    segmentStart = i + 1;
+                }
+                case '%' -> {
+                    String problem = escape(rawPath, i, allowEncodedSlashes);
+                    if (problem != null) {
+                        return problem;
+                    }
+                    i += 2;
+                }
+                default -> {
+                }
+            }
+        }
+        return segment(rawPath, segmentStart, rawPath.length(), true);
+    }
+
+    private static String segment(String path, int from, int to, boolean last) {
+        int length = to - from;
+        if (length == 0 && !last) {
+            return "the request path must not contain an empty segment ('//')";
+        }
+        if (length == 1 && path.charAt(from) == '.' || length == 2 && path.startsWith("..", from)) {
+            return "the request path must not contain '.' or '..' segments";
+        }
+        return null;
+    }
+
+    private static String escape(String path, int at, boolean allowEncodedSlashes) {
+        if (at + 2 >= path.length() || hex(path.charAt(at + 1)) < 0 || hex(path.charAt(at + 2)) < 0) {
+            return "the request path has a malformed percent-encoding";
+        }
+        char hi = path.charAt(at + 1);
+        char lo = path.charAt(at + 2);
+        if (Character.isLowerCase(hi) || Character.isLowerCase(lo)) {
+            return "the request path's percent-encodings must use uppercase hex digits (RFC 3986 section 6.2.2.1)";
+        }
+        int b = hex(hi) << 4 | hex(lo);
+        if (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_'
+                || b == '~') {
+            return "the request path must not percent-encode '" + (char) b + "' (RFC 3986 section 6.2.2.2)";
+        }
+        if (b < 0x20 || b == 0x7f) {
+            return "the request path must not contain encoded control characters";
+        }
+        if (b == '%' || b == ';' || b == '\\') {
+            return "the request path must not contain an encoded '" + (char) b + "'";
+        }
+        if (b == '/' && !allowEncodedSlashes) {
+            return "the request path must not contain an encoded '/' (tollgate.limits.allow-encoded-slashes)";
+        }
+        return null;
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tollgate.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.gateway.decisionlog.DecisionEvent;
+import dev.tollgate.gateway.testsupport.GatewayFixture;
+import dev.tollgate.gateway.testsupport.GatewayTestBase;
+import dev.tollgate.gateway.testsupport.TlsClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A path with two readings never reaches policy or an upstream. The acme policy permits checkout to
+ * {@code GET /api/acme/orders/{id}}; each path below matched that permit as a single {@code {id}} (or the permit's
+ * segments around an empty one) and was forwarded as sent, to be read by the upstream as another resource:
+ * {@code /api/acme/orders/..} as {@code /api/acme/}, {@code %34%32} as {@code 42}, {@code a%2Fb} as two segments.
+ */
+class RequestPathsEndToEndTest extends GatewayTestBase {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/api/acme/orders/..",
+        "/api/acme/orders/.",
+        "/api/acme/orders/%2E%2E",
+        "/api/acme/orders/%2e%2e",
+        "/api/acme/orders/.%2E",
+        "/api/acme/orders/42/../43",
+        "/api/acme/orders/./42",
+        "/api/acme//orders/42",
+        "/api/acme/orders/42;jsessionid=x",
+        "/api/acme/orders/%34%32",
+        "/api/acme/orders/a%2Fb",
+        "/api/acme/orders/a%2fb",
+        "/api/acme/orders/a%5Cb",
+        "/api/acme/orders/42%00",
+        "/api/acme/orders/%252E%252E",
+        "/api/acme/orders/caf%c3%a9",
+        "/public/../api/acme/admin"})
+    void aPathWithTwoReadingsIs400BeforeRoutingAndNeverForwarded(String path) {
+        String token = fixture.token(GatewayFixture.CHECKOUT).sign();
+        int served = fixture.upstream.getAllServeEvents().size();
+
+        TlsClient.Response r = client(fixture.checkout).get(path, TlsClient.bearer(token));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(r.body()).contains("\"code\":\"request.path\"");
+        assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
+        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        DecisionEvent event = decisions.await(decisionId);
+        assertThat(event.effect()).isEqualTo("DENY");
+        assertThat(event.status()).isEqualTo(400);
+        assertThat(event.reason()).isEqualTo("request.path");
+        assertThat(event.path()).isEqualTo(path);
+        assertThat(event.errors()).singleElement().asString().startsWith("the request");
+    }
+
+    /** Not a URI at all: the HTTP layer refuses it (a bare 400) before any filter, Tollgate's included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/acme/orders/42%2", "/api/acme/orders/42%G0", "/api/acme/orders/%"})
+    void aMalformedEscapeIs400AndNeverForwarded(String path) {
+        String token = fixture.token(GatewayFixture.CHECKOUT).sign();
+        int served = fixture.upstream.getAllServeEvents().size();
+        assertThat(client(fixture.checkout).get(path, TlsClient.bearer(token)).status()).isEqualTo(400);
+        assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/acme/orders/caf%C3%A9", "/api/acme/orders/a%20b", "/api/acme/orders/a:b@c!$&'()*+,=",
+        "/api/acme/orders/~42_-"})
+    void aPathInNormalFormIsDecidedAndForwardedAsSent(String path) {
+        String token = fixture.token(GatewayFixture.CHECKOUT).sign();
+        TlsClient.Response r = client(fixture.checkout).get(path, TlsClient.bearer(token));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(fixture.upstream.getAllServeEvents()).anyMatch(e -> e.getRequest().getUrl().equals(path));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tollgate.gateway.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RequestPaths} against what servers do to a path before they route it. The security property: every path it
+ * accepts is left unchanged by each of those rewrites, so the gateway's policy and any upstream read the same
+ * resource. The usability property: every path it refuses is changed by one of them, or is not a valid path at all.
+ * Both over every single escape ({@code %00}-{@code %FF}, both cases) and 20,000 generated paths made of the pieces
+ * such attacks are made of.
+ */
+class RequestPathsTest {
+
+    /** What an upstream (or a library in front of it) may do to a path before it routes it. */
+    static final List<UnaryOperator<String>> REWRITES = List.of(
+            RequestPathsTest::percentEncodingNormalised, // RFC 3986 6.2.2.1-2: uppercase hex, unreserved decoded
+            p -> removeDotSegments(percentEncodingNormalised(p)), // RFC 3986 5.2.4, after decoding (%2E%2E is ..)
+            p -> p.replaceAll("/{2,}", "/"), // nginx merge_slashes
+            p -> p.replaceAll(";[^/]*", ""), // Servlet containers drop path parameters
+            p -> p.replace('\\', '/'), // Windows servers read \ as /
+            p -> decodeOnly(p, "%;\\"), // decoding %25 (read twice), %3B, %5C
+            p -> p.contains("%00") ? p.substring(0, p.indexOf("%00")) : p); // C strings end at NUL
+
+    static final UnaryOperator<String> SLASHES_DECODED = p -> decodeOnly(p, "/");
+
+    @Test
+    void everySingleEscapeIsJudgedAsServersWouldReadIt() {
+        for (int b = 0; b < 256; b++) {
+            for (boolean lower : new boolean[] {false, true}) {
+                String escape = String.format(lower ? "%%%02x" : "%%%02X", b);
+                for (String path : List.of("/a/" + escape, "/a/x" + escape + "y/b", "/" + escape)) {
+                    check(path, false);
+                    check(path, true);
+                }
+            }
+        }
+    }
+
+    @Test
+    void generatedPathsAreJudgedAsServersWouldReadThem() {
+        String[] pieces = {"a", "Bc", "42", "-", "_", "~", ".", "..", "%2E", "%2e", ".%2E", "%41", "%2F", "%2f", "%5C",
+            "%25", "%252E", "%20", "%C3%A9", "%c3%a9", "%00", "%0A", "%7F", "%3B", ";", ";x=1", "\\", "", ":", "@",
+            "!$&'()*+,=", "%", "%4", "%G1", "é", " ", "\t", "%FF"};
+        Random random = new Random(20261206);
+        int accepted = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder path = new StringBuilder();
+            int segments = 1 + random.nextInt(4);
+            for (int s = 0; s < segments; s++) {
+                path.append('/');
+                int parts = random.nextInt(3);
+                for (int k = 0; k < parts; k++) {
+                    path.append(pieces[random.nextInt(pieces.length)]);
+                }
+            }
+            boolean allowEncodedSlashes = random.nextBoolean();
+            if (check(path.toString(), allowEncodedSlashes)) {
+                accepted++;
+            }
+        }
+        assertThat(accepted).as("both outcomes are exercised").isBetween(2_000, 18_000);
+    }
+
+    @Test
+    void theRequestTargetsThatAreNotPaths() {
+        for (String path : new String[] {null, "", "*", "a/b", "?x"}) {
+            assertThat(RequestPaths.refusal(path, true)).as(path).contains("must start with '/'");
+        }
+        assertThat(RequestPaths.refusal("/", false)).isNull();
+        assertThat(RequestPaths.refusal("/a/b/", false)).as("a trailing slash has one reading").isNull();
+        assertThat(RequestPaths.refusal("/a/%2F", false)).contains("allow-encoded-slashes");
+        assertThat(RequestPaths.refusal("/a/%2F", true)).isNull();
+    }
+
+    /** Checks {@code path} both ways; true when accepted. */
+    private static boolean check(String path, boolean allowEncodedSlashes) {
+        String refusal = RequestPaths.refusal(path, allowEncodedSlashes);
+        List<String> readings = readings(path, allowEncodedSlashes);
+        if (refusal == null) {
+            assertThat(readings).as("accepted %s (slashes %s): every server reads it as sent", path,
+                    allowEncodedSlashes).containsOnly(path);
+            assertThat(isValidPath(path)).as("accepted %s is a valid path", path).isTrue();
+            return true;
+        }
+        assertThat(!isValidPath(path) || readings.stream().anyMatch(r -> !r.equals(path)))
+                .as("refused %s (%s) though every server reads it as sent", path, refusal).isTrue();
+        return false;
+    }
+
+    private static List<String> readings(String path, boolean allowEncodedSlashes) {
+        List<String> out = new ArrayList<>();
+        if (!isValidPath(path)) {
+            return out;
+        }
+        REWRITES.forEach(r -> out.add(r.apply(path)));
+        if (!allowEncodedSlashes) {
+            out.add(SLASHES_DECODED.apply(path));
+        }
+        return out;
+    }
+
+    /** Printable ASCII from a '/', every '%' starting two hex digits, no escaped control character. */
+    private static boolean isValidPath(String path) {
+        return path.startsWith("/") && path.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+                && !Pattern.compile("%(?![0-9A-Fa-f]{2})").matcher(path).find()
+                && !Pattern.compile("%([01][0-9A-Fa-f]|7[Ff])").matcher(path).find();
+    }
+
+    private static String percentEncodingNormalised(String path) {
+        Matcher m = Pattern.compile("%([0-9A-Fa-f]{2})").matcher(path);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            int b = Integer.parseInt(m.group(1), 16);
+            boolean unreserved = Character.isLetterOrDigit(b) && b < 0x80 || "-._~".indexOf(b) >= 0;
+            m.appendReplacement(out, Matcher.quoteReplacement(unreserved ? String.valueOf((char) b)
+                    : "%" + m.group(1).toUpperCase(Locale.ROOT)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String decodeOnly(String path, String characters) {
+        Matcher m = Pattern.compile("%([0-9A-Fa-f]{2})").matcher(path);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            char c = (char) Integer.parseInt(m.group(1), 16);
+            m.appendReplacement(out, Matcher.quoteReplacement(characters.indexOf(c) >= 0 ? String.valueOf(c)
+                    : m.group()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** RFC 3986 section 5.2.4, as written there. */
+    static String removeDotSegments(String input) {
+        StringBuilder out = new StringBuilder();
+        String in = input;
+        while (!in.isEmpty()) {
+            if (in.startsWith("../")) {
+                in = in.substring(3);
+            } else if (in.startsWith("./")) {
+                in = in.substring(2);
+            } else if (in.startsWith("/./")) {
+                in = in.substring(2);
+            } else if (in.equals("/.")) {
+                in = "/";
+            } else if (in.startsWith("/../")) {
+                in = in.substring(3);
+                int last = out.lastIndexOf("/");
+                out.setLength(Math.max(last, 0));
+            } else if (in.equals("/..")) {
+                in = "/";
+                int last = out.lastIndexOf("/");
+                out.setLength(Math.max(last, 0));
+            } else if (in.equals(".") || in.equals("..")) {
+                in = "";
+            } else {
+                int next = in.indexOf('/', in.startsWith("/") ? 1 : 0);
+                String segment = next < 0 ? in : in.substring(0, next);
+                out.append(segment);
+                in = next < 0 ? "" : in.substring(next);
+            }
+        }
+        return out.toString();
+    }
+}
