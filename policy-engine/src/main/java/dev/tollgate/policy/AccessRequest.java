@@ -10,8 +10,7 @@ import java.util.Map;
  * @param principal the verified workload
  * @param action    an HTTP method ({@code GET}) or a named action
  * @param resource  the resource path ({@code /orders/42})
- * @param headers   selected request headers, lower-case names; a header sent on several lines as one comma-separated
- *                  list
+ * @param headers   request headers sent once, lower-case names (one sent on several lines is absent)
  * @param query     query parameters given once (one given more than once is absent: servers disagree on its value)
  * @param context   further attributes: route id, environment, task or change-ticket claims
  * @param time      the instant of the request; the engine never reads a clock of its own on this path

@@ -75,8 +75,15 @@ public final class ResourcePattern {
         return out.toString();
     }
 
+    /**
+     * The path's segments. A trailing {@code /} is not a segment of its own: many servers serve {@code /orders/42/} as
+     * {@code /orders/42}, so a forbid on {@code /orders/{id}} must hold for both (for patterns and paths alike).
+     */
     static String[] split(String path) {
         String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
         return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
     }
 

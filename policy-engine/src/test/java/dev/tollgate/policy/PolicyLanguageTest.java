@@ -70,6 +70,36 @@ class PolicyLanguageTest {
                 .isEqualTo(Instant.parse("2026-11-30T08:00:00Z"));
     }
 
+    /** Many servers serve /orders/42/ as /orders/42: a forbid on one must hold for the other, captures included. */
+    @Test
+    void aTrailingSlashIsNotASegmentOfItsOwn() throws IOException {
+        PolicyEngine e = engine("""
+                tenant: acme
+                rules:
+                  - id: reads
+                    effect: permit
+                    principal: { exact: "%s" }
+                    resource: /api/acme/**
+                  - id: not-order-7
+                    effect: forbid
+                    resource: /api/acme/orders/{id}
+                    when: resource.id == '7'
+                  - id: not-admin
+                    effect: forbid
+                    resource: /api/acme/admin/
+                """.formatted(CHECKOUT));
+        for (String path : new String[] {"/api/acme/orders/7", "/api/acme/orders/7/", "/api/acme/admin",
+            "/api/acme/admin/"}) {
+            Decision d = e.authorize(request(CHECKOUT, "acme", "GET", path, MONDAY_NOON_PARIS, Map.of()));
+            assertThat(d.allowed()).as(path).isFalse();
+            assertThat(d.decidingRules()).as(path).hasSize(1).allMatch(r -> r.startsWith("not-"));
+        }
+        assertThat(e.authorize(request(CHECKOUT, "acme", "GET", "/api/acme/orders/8/", MONDAY_NOON_PARIS, Map.of()))
+                .allowed()).isTrue();
+        assertThat(e.authorize(request(CHECKOUT, "acme", "GET", "/api/acme/", MONDAY_NOON_PARIS, Map.of()))
+                .allowed()).as("the tenant's root").isTrue();
+    }
+
     @Test
     void anExpiringGrantStopsMatchingWhenItExpires() throws IOException {
         PolicyEngine e = engine("""

@@ -222,13 +222,12 @@ public class AuthorizationService {
             }
         });
         // Policy may read request headers, but never the credentials themselves. A header sent on several lines is
-        // one comma-separated list (RFC 9110 section 5.3), which is how a recipient must read it.
+        // left out as a repeated parameter is: servers read the first line, the last, or all of them joined.
         Map<String, String> headers = new java.util.TreeMap<>();
         request.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (!values.isEmpty() && !CREDENTIAL_HEADERS.contains(lower)) {
-                headers.merge(lower, values.size() == 1 ? values.get(0) : String.join(", ", values),
-                        (a, b) -> a + ", " + b);
+            if (values.size() == 1 && !CREDENTIAL_HEADERS.contains(lower)) {
+                headers.put(lower, values.get(0));
             }
         });
         String routeName = routeId == null ? "" : routeId;

@@ -8,6 +8,7 @@ import dev.tollgate.gateway.problem.ProblemResponses;
 import dev.tollgate.gateway.problem.RequestRejectedException;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
@@ -40,8 +41,13 @@ public final class RequestPathFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        String refusal = request.getURI().getRawFragment() != null ? "the request target must not contain '#'"
-                : RequestPaths.refusal(request.getURI().getRawPath(), allowEncodedSlashes);
+        java.net.URI uri = request.getURI();
+        String refusal = uri.getRawFragment() != null ? "the request target must not contain '#'"
+                : RequestPaths.refusal(uri.getRawPath(), allowEncodedSlashes);
+        if (refusal == null && reencoded(uri)) {
+            refusal = "the request target is partly percent-encoded: encode every character RFC 3986 does not allow"
+                    + " as it stands ('[', ']', non-ASCII) too";
+        }
         if (refusal == null) {
             return chain.filter(exchange);
         }
@@ -51,6 +57,18 @@ public final class RequestPathFilter implements WebFilter, Ordered {
                 request.getMethod().name(), request.getURI().getRawPath(), "DENY", 400, REASON, List.of(), null,
                 List.of(), null, null, null, null, null, false, null, List.of(refusal), 0, null));
         return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.badRequest(REASON, refusal), id);
+    }
+
+    /**
+     * Whether Spring Cloud Gateway would encode this target again when it builds the upstream URL: a target with
+     * escapes and also a character that is not allowed unescaped (a query's {@code [status]}) counts as not encoded,
+     * and every {@code %} becomes {@code %25} — the upstream would get {@code caf%25C3%25A9} for the
+     * {@code caf%C3%A9} policy decided on (spring-cloud-gateway issue 2065).
+     */
+    private static boolean reencoded(java.net.URI uri) {
+        boolean escaped = uri.getRawPath().indexOf('%') >= 0
+                || uri.getRawQuery() != null && uri.getRawQuery().indexOf('%') >= 0;
+        return escaped && !ServerWebExchangeUtils.containsEncodedParts(uri);
     }
 
     /** First: before the gateway's handler mapping chooses a route by the path. */

@@ -12,7 +12,9 @@ package dev.tollgate.gateway.route;
  * Refused: anything but printable ASCII; a path not starting with {@code /}; {@code .} and {@code ..} segments; an
  * empty segment inside the path ({@code //}; a trailing {@code /} is fine); {@code \}; {@code ;}; a malformed
  * {@code %} escape; lowercase hex in an escape; an escaped unreserved character ({@code %41}, {@code %2E}); escaped
- * control characters, {@code %25} (read twice by some servers), {@code %3B} and {@code %5C}; and {@code %2F} unless
+ * bytes that are not well-formed UTF-8 (the overlong {@code %C0%AE} is {@code .} to some servers); escaped control
+ * characters, {@code %25} (read twice by some servers), {@code %3B}, {@code %5C}, {@code %3F} and {@code %23} (a proxy
+ * that decodes the path before passing it on turns them into a query or a fragment); and {@code %2F} unless
  * {@code tollgate.limits.allow-encoded-slashes} says the APIs behind the gateway use it inside a segment. This is
  * Spring Security's {@code StrictServerWebExchangeFirewall} list, with RFC 3986's normal form added.
  */
@@ -56,7 +58,16 @@ public final class RequestPaths {
                     if (problem != null) {
                         return problem;
                     }
-                    i += 2;
+                    int end = i + 3;
+                    if (hex(rawPath.charAt(i + 1)) >= 8) {
+                        // Non-ASCII: the run of escapes must be well-formed UTF-8. An overlong form (%C0%AE is '.')
+                        // or a stray byte is read as '.' or '/' by some servers and as nothing by others.
+                        end = utf8Run(rawPath, i);
+                        if (end < 0) {
+                            return "the request path's percent-encoded bytes must be well-formed UTF-8";
+                        }
+                    }
+                    i = end - 1;
                 }
                 default -> {
                 }
@@ -93,13 +104,35 @@ public final class RequestPaths {
         if (b < 0x20 || b == 0x7f) {
             return "the request path must not contain encoded control characters";
         }
-        if (b == '%' || b == ';' || b == '\\') {
+        if (b == '%' || b == ';' || b == '\\' || b == '?' || b == '#') {
             return "the request path must not contain an encoded '" + (char) b + "'";
         }
         if (b == '/' && !allowEncodedSlashes) {
             return "the request path must not contain an encoded '/' (tollgate.limits.allow-encoded-slashes)";
         }
         return null;
+    }
+
+    /** The end of the run of escapes starting at {@code at} if its bytes are well-formed UTF-8, else -1. */
+    private static int utf8Run(String path, int at) {
+        int end = at;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        // Uppercase only: a lowercase escape ends the run, and is refused on its own when the loop reaches it.
+        while (end + 2 < path.length() && path.charAt(end) == '%' && hex(path.charAt(end + 1)) >= 8
+                && !Character.isLowerCase(path.charAt(end + 1)) && hex(path.charAt(end + 2)) >= 0
+                && !Character.isLowerCase(path.charAt(end + 2))) {
+            bytes.write(hex(path.charAt(end + 1)) << 4 | hex(path.charAt(end + 2)));
+            end += 3;
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            return end;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return -1;
+        }
     }
 
     private static int hex(char c) {

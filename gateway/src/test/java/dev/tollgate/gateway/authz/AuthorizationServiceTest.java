@@ -97,10 +97,10 @@ class AuthorizationServiceTest {
     /**
      * Servers disagree on which value of a repeated parameter counts, so policy sees none of them (a permit on
      * {@code dry_run == 'true'} must not pass {@code ?dry_run=true&dry_run=false} to an upstream that reads the last),
-     * however the name is spelt; a header on several lines is the one list RFC 9110 says it is.
+     * however the name is spelt; nor of a header sent on several lines (servers read the first, the last, or all).
      */
     @Test
-    void aRepeatedParameterIsNotShownToPolicyAndARepeatedHeaderIsOneList() {
+    void aRepeatedParameterOrHeaderIsNotShownToPolicy() {
         for (String query : List.of("dry_run=true&dry_run=false", "dry_run=true&dry%5Frun=false",
                 "dry_run=true&%64ry_run=false", "dry_run=false&dry_run=true", "dry_run=true&dry_run=true",
                 "dry_run=true&dry_run")) {
@@ -109,7 +109,7 @@ class AuthorizationServiceTest {
                     .header("X-Ticket", "CHG-1").header("x-ticket", "evil").header("X-Single", "one").build();
             AccessRequest access = service.accessRequest(request, "acme-api", ROUTE, authentication(null));
             assertThat(access.query()).as(query).containsOnlyKeys("env").containsEntry("env", "prod");
-            assertThat(access.headers()).containsEntry("x-ticket", "CHG-1, evil").containsEntry("x-single", "one");
+            assertThat(access.headers()).doesNotContainKey("x-ticket").containsEntry("x-single", "one");
         }
     }
 

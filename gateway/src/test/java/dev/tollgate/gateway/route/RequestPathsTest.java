@@ -27,8 +27,8 @@ class RequestPathsTest {
             p -> p.replaceAll("/{2,}", "/"), // nginx merge_slashes
             p -> p.replaceAll(";[^/]*", ""), // Servlet containers drop path parameters
             p -> p.replace('\\', '/'), // Windows servers read \ as /
-            p -> decodeOnly(p, "%;\\"), // decoding %25 (read twice), %3B, %5C
-            p -> p.contains("%00") ? p.substring(0, p.indexOf("%00")) : p); // C strings end at NUL
+            p -> decodeOnly(p, "%;\\?#"), // decoding %25 (read twice), %3B, %5C; %3F and %23 become a query
+            p -> removeDotSegments(overlongDecoded(p))); // legacy decoders read %C0%AE as '.'
 
     static final UnaryOperator<String> SLASHES_DECODED = p -> decodeOnly(p, "/");
 
@@ -49,7 +49,7 @@ class RequestPathsTest {
     void generatedPathsAreJudgedAsServersWouldReadThem() {
         String[] pieces = {"a", "Bc", "42", "-", "_", "~", ".", "..", "%2E", "%2e", ".%2E", "%41", "%2F", "%2f", "%5C",
             "%25", "%252E", "%20", "%C3%A9", "%c3%a9", "%00", "%0A", "%7F", "%3B", ";", ";x=1", "\\", "", ":", "@",
-            "!$&'()*+,=", "%", "%4", "%G1", "é", " ", "\t", "%FF"};
+            "!$&'()*+,=", "%", "%4", "%G1", "é", " ", "\t", "%FF", "%C0%AE", "%C0%AF", "%E2%82%AC", "%3F", "%23"};
         Random random = new Random(20261206);
         int accepted = 0;
         for (int n = 0; n < 20_000; n++) {
@@ -81,6 +81,15 @@ class RequestPathsTest {
         assertThat(RequestPaths.refusal("/a/%2F", true)).isNull();
     }
 
+    /** The oracle itself, on RFC 3986 section 5.2.4's own examples. */
+    @Test
+    void removeDotSegmentsIsTheRfcs() {
+        assertThat(removeDotSegments("/a/b/c/./../../g")).isEqualTo("/a/g");
+        assertThat(removeDotSegments("mid/content=5/../6")).isEqualTo("mid/6");
+        assertThat(removeDotSegments("/a/b/..")).isEqualTo("/a/");
+        assertThat(removeDotSegments("/../x")).isEqualTo("/x");
+    }
+
     /** Checks {@code path} both ways; true when accepted. */
     private static boolean check(String path, boolean allowEncodedSlashes) {
         String refusal = RequestPaths.refusal(path, allowEncodedSlashes);
@@ -108,11 +117,36 @@ class RequestPathsTest {
         return out;
     }
 
-    /** Printable ASCII from a '/', every '%' starting two hex digits, no escaped control character. */
+    /**
+     * Printable ASCII from a '/', every '%' starting two hex digits, no escaped control character, and the escaped
+     * bytes well-formed UTF-8 (RFC 3987's mapping; anything else is read differently by every decoder).
+     */
     private static boolean isValidPath(String path) {
-        return path.startsWith("/") && path.chars().allMatch(c -> c > 0x20 && c < 0x7f)
-                && !Pattern.compile("%(?![0-9A-Fa-f]{2})").matcher(path).find()
-                && !Pattern.compile("%([01][0-9A-Fa-f]|7[Ff])").matcher(path).find();
+        if (!path.startsWith("/") || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+                || Pattern.compile("%(?![0-9A-Fa-f]{2})").matcher(path).find()
+                || Pattern.compile("%([01][0-9A-Fa-f]|7[Ff])").matcher(path).find()) {
+            return false;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '%') {
+                bytes.write(Integer.parseInt(path.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(path.charAt(i));
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** A lenient decoder's reading of two-byte overlong forms: %C0%AE is '.', %C0%AF is '/'. */
+    private static String overlongDecoded(String path) {
+        return path.replaceAll("(?i)%C0%AE", ".").replaceAll("(?i)%C0%AF", "/");
     }
 
     private static String percentEncodingNormalised(String path) {
