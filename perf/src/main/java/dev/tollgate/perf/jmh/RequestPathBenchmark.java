@@ -119,6 +119,12 @@ public class RequestPathBenchmark {
         return verifier.verify(es256, Instant.now());
     }
 
+    /** The one-reading check every request's path goes through before routing (route.RequestPaths). */
+    @Benchmark
+    public String requestPathCheck() {
+        return dev.tollgate.gateway.route.RequestPaths.refusal("/api/acme/orders/caf%C3%A9/lines/42", false);
+    }
+
     @Benchmark
     public Decision policyDecision() {
         return policy.authorize(access);
