@@ -135,16 +135,8 @@ public final class RequestPaths {
         }
     }
 
+    /** The digit's value, or -1: ASCII hex digits only (unlike {@code Character.digit}, which takes fullwidth ones). */
     private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
+        return java.util.HexFormat.isHexDigit(c) ? java.util.HexFormat.fromHexDigit(c) : -1;
     }
 }
