@@ -12,7 +12,8 @@ package dev.tollgate.gateway.route;
  * Refused: anything but printable ASCII; a path not starting with {@code /}; {@code .} and {@code ..} segments; an
  * empty segment inside the path ({@code //}; a trailing {@code /} is fine); {@code \}; {@code ;}; a malformed
  * {@code %} escape; lowercase hex in an escape; an escaped unreserved character ({@code %41}, {@code %2E}); escaped
- * bytes that are not well-formed UTF-8 (the overlong {@code %C0%AE} is {@code .} to some servers); escaped control
+ * bytes that are not well-formed UTF-8 (the overlong {@code %C0%AE} is {@code .} to some servers); characters that
+ * some servers read as ASCII ones (the fullwidth {@code ．} and {@code ／}, see {@link #readAsAscii}); escaped control
  * characters, {@code %25} (read twice by some servers), {@code %3B}, {@code %5C}, {@code %3F} and {@code %23} (a proxy
  * that decodes the path before passing it on turns them into a query or a fragment); and {@code %2F} unless
  * {@code tollgate.limits.allow-encoded-slashes} says the APIs behind the gateway use it inside a segment. This is
@@ -62,10 +63,15 @@ public final class RequestPaths {
                     if (hex(rawPath.charAt(i + 1)) >= 8) {
                         // Non-ASCII: the run of escapes must be well-formed UTF-8. An overlong form (%C0%AE is '.')
                         // or a stray byte is read as '.' or '/' by some servers and as nothing by others.
-                        end = utf8Run(rawPath, i);
-                        if (end < 0) {
+                        String text = utf8Run(rawPath, i);
+                        if (text == null) {
                             return "the request path's percent-encoded bytes must be well-formed UTF-8";
                         }
+                        if (readAsAscii(text)) {
+                            return "the request path must not contain characters that some servers read as ASCII"
+                                    + " (fullwidth forms, ligatures, U+00A5, U+20A9; send the ASCII character)";
+                        }
+                        end = i + 3 * text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                     }
                     i = end - 1;
                 }
@@ -113,8 +119,8 @@ public final class RequestPaths {
         return null;
     }
 
-    /** The end of the run of escapes starting at {@code at} if its bytes are well-formed UTF-8, else -1. */
-    private static int utf8Run(String path, int at) {
+    /** The run of escapes starting at {@code at}, decoded, if its bytes are well-formed UTF-8; else null. */
+    private static String utf8Run(String path, int at) {
         int end = at;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         // Uppercase only: a lowercase escape ends the run, and is refused on its own when the loop reaches it.
@@ -125,14 +131,37 @@ public final class RequestPaths {
             end += 3;
         }
         try {
-            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
-            return end;
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            return -1;
+            return null;
         }
+    }
+
+    /**
+     * Whether a server could read one of these (non-ASCII) characters as an ASCII one. Unicode normalisation to
+     * compatibility form (NFKC, which applications apply to names they compare) and Windows' "best fit"
+     * conversion to a code page (IIS and ANSI file APIs; the WorstFit attacks of 2024) turn the fullwidth {@code ．}
+     * into {@code .}, {@code ／} into {@code /}, {@code ａｄｍｉｎ} into {@code admin}, {@code ﬁ} into {@code fi}: a
+     * segment policy never saw, or a dot segment. The characters whose compatibility form holds ASCII are refused,
+     * and the yen and won signs, which best fit turns into {@code \} on the Japanese and Korean code pages. Letters
+     * such as {@code é} or {@code 中} have no such form and pass.
+     */
+    private static boolean readAsAscii(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == 0xA5 || cp == 0x20A9) {
+                return true;
+            }
+            String compatible = java.text.Normalizer.normalize(Character.toString(cp), java.text.Normalizer.Form.NFKC);
+            if (compatible.chars().anyMatch(c -> c < 0x80)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The digit's value, or -1: ASCII hex digits only (unlike {@code Character.digit}, which takes fullwidth ones). */

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A path with two readings never reaches policy or an upstream. The acme policy permits checkout to
  * {@code GET /api/acme/orders/{id}}; each path below matched that permit as a single {@code {id}} (or the permit's
  * segments around an empty one) and was forwarded as sent, to be read by the upstream as another resource:
- * {@code /api/acme/orders/..} as {@code /api/acme/}, {@code %34%32} as {@code 42}, {@code a%2Fb} as two segments.
+ * {@code /api/acme/orders/..} as {@code /api/acme/}, {@code %34%32} as {@code 42}, {@code a%2Fb} as two segments, the fullwidth {@code %EF%BC%8E%EF%BC%8E} ({@code ．．}) as {@code ..} by a server
+ * that folds to compatibility form or to a Windows code page.
  */
 class RequestPathsEndToEndTest extends GatewayTestBase {
 
@@ -38,6 +39,9 @@ class RequestPathsEndToEndTest extends GatewayTestBase {
         "/api/acme/orders/%C0%AE%C0%AE",
         "/api/acme/orders/42%3Fadmin=1",
         "/api/acme/orders/caf%C3%A9?filter[status]=open",
+        "/api/acme/orders/%EF%BC%8E%EF%BC%8E",
+        "/api/acme/orders/%EF%BD%81dmin",
+        "/api/acme/orders/a%C2%A5b",
         "/public/../api/acme/admin"})
     void aPathWithTwoReadingsIs400BeforeRoutingAndNeverForwarded(String target) {
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
@@ -72,6 +76,7 @@ class RequestPathsEndToEndTest extends GatewayTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"/api/acme/orders/caf%C3%A9", "/api/acme/orders/a%20b", "/api/acme/orders/a:b@c!$&'()*+,=",
         "/api/acme/orders/~42_-", "/api/acme/orders/%E2%82%AC/", "/api/acme/orders/42?filter[status]=open",
+        "/api/acme/orders/%E4%B8%AD%E6%96%87",
         "/api/acme/orders/caf%C3%A9?filter%5Bstatus%5D=open"})
     void aPathInNormalFormIsDecidedAndForwardedAsSent(String target) {
         String token = fixture.token(GatewayFixture.CHECKOUT).sign();

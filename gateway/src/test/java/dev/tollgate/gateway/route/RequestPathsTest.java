@@ -28,7 +28,8 @@ class RequestPathsTest {
             p -> p.replaceAll(";[^/]*", ""), // Servlet containers drop path parameters
             p -> p.replace('\\', '/'), // Windows servers read \ as /
             p -> decodeOnly(p, "%;\\?#"), // decoding %25 (read twice), %3B, %5C; %3F and %23 become a query
-            p -> removeDotSegments(overlongDecoded(p))); // legacy decoders read %C0%AE as '.'
+            p -> removeDotSegments(overlongDecoded(p)), // legacy decoders read %C0%AE as '.'
+            RequestPathsTest::readAsAscii); // NFKC and Windows best fit: fullwidth forms, ligatures, yen and won
 
     static final UnaryOperator<String> SLASHES_DECODED = p -> decodeOnly(p, "/");
 
@@ -45,11 +46,52 @@ class RequestPathsTest {
         }
     }
 
+    /**
+     * Every character outside ASCII, percent-encoded as UTF-8, alone in a segment: refused exactly when a server could
+     * read it as ASCII. All of the Basic Multilingual Plane, the mathematical alphanumerics (NFKC turns {@code 𝐚}
+     * into {@code a}) and a seeded sample of the other planes.
+     */
+    @Test
+    void everyCharacterIsJudgedAsServersWouldReadIt() {
+        List<Integer> codePoints = new ArrayList<>();
+        for (int cp = 0x80; cp <= 0xFFFF; cp++) {
+            codePoints.add(cp);
+        }
+        for (int cp = 0x1D400; cp <= 0x1D7FF; cp++) {
+            codePoints.add(cp);
+        }
+        Random random = new Random(20261206);
+        for (int n = 0; n < 5_000; n++) {
+            codePoints.add(0x10000 + random.nextInt(0x100000));
+        }
+        int refused = 0;
+        int accepted = 0;
+        for (int cp : codePoints) {
+            if (Character.getType(cp) == Character.SURROGATE) {
+                continue;
+            }
+            String path = "/a/" + encoded(Character.toString(cp)) + "/b";
+            if (check(path, false)) {
+                accepted++;
+            } else {
+                refused++;
+            }
+        }
+        assertThat(RequestPaths.refusal("/a/" + encoded("\uFF0E\uFF0E") + "/admin", false)).contains("read as ASCII");
+        assertThat(RequestPaths.refusal("/a/" + encoded("\uFF41") + "dmin", false)).contains("read as ASCII");
+        assertThat(RequestPaths.refusal("/a/" + encoded("\u00A5"), false)).contains("read as ASCII");
+        assertThat(RequestPaths.refusal("/a/caf" + encoded("\u00E9") + "/" + encoded("\u4E2D\u6587"), false))
+                .isNull();
+        assertThat(refused).as("fullwidth forms, ligatures, compatibility letters").isGreaterThan(1_000);
+        assertThat(accepted).as("letters of every script").isGreaterThan(50_000);
+    }
+
     @Test
     void generatedPathsAreJudgedAsServersWouldReadThem() {
         String[] pieces = {"a", "Bc", "42", "-", "_", "~", ".", "..", "%2E", "%2e", ".%2E", "%41", "%2F", "%2f", "%5C",
             "%25", "%252E", "%20", "%C3%A9", "%c3%a9", "%00", "%0A", "%7F", "%3B", ";", ";x=1", "\\", "", ":", "@",
-            "!$&'()*+,=", "%", "%4", "%G1", "é", " ", "\t", "%FF", "%C0%AE", "%C0%AF", "%E2%82%AC", "%3F", "%23"};
+            "!$&'()*+,=", "%", "%4", "%G1", "é", " ", "\t", "%FF", "%C0%AE", "%C0%AF", "%E2%82%AC", "%3F", "%23",
+            "%EF%BC%8E", "%EF%BC%8F", "%EF%BD%81", "%C2%A5", "%EF%AC%81", "%E4%B8%AD"};
         Random random = new Random(20261206);
         int accepted = 0;
         for (int n = 0; n < 20_000; n++) {
@@ -147,6 +189,61 @@ class RequestPathsTest {
     /** A lenient decoder's reading of two-byte overlong forms: %C0%AE is '.', %C0%AF is '/'. */
     private static String overlongDecoded(String path) {
         return path.replaceAll("(?i)%C0%AE", ".").replaceAll("(?i)%C0%AF", "/");
+    }
+
+    /**
+     * A reading that maps each non-ASCII character whose compatibility form (NFKC) holds ASCII to that form, and the
+     * yen and won signs to {@code \}, as Windows' best fit does on the Japanese and Korean code pages.
+     */
+    private static String readAsAscii(String path) {
+        Matcher m = Pattern.compile("(%[89A-Fa-f][0-9A-Fa-f])+").matcher(path);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String run = m.group();
+            byte[] bytes = new byte[run.length() / 3];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) Integer.parseInt(run.substring(3 * k + 1, 3 * k + 3), 16);
+            }
+            String text;
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                m.appendReplacement(out, Matcher.quoteReplacement(run));
+                continue;
+            }
+            StringBuilder read = new StringBuilder();
+            boolean changed = false;
+            for (int cp : text.codePoints().toArray()) {
+                String form = cp == 0xA5 || cp == 0x20A9 ? "\\"
+                        : java.text.Normalizer.normalize(Character.toString(cp), java.text.Normalizer.Form.NFKC);
+                if (form.chars().anyMatch(c -> c < 0x80)) {
+                    read.append(form);
+                    changed = true;
+                } else {
+                    read.append(Character.toString(cp));
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(changed ? encodedNonAscii(read.toString()) : run));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** {@code text} as UTF-8, every byte percent-encoded (uppercase). */
+    private static String encoded(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            out.append(String.format("%%%02X", b & 0xff));
+        }
+        return out.toString();
+    }
+
+    /** {@code text} with its non-ASCII characters percent-encoded and its ASCII ones as they are. */
+    private static String encodedNonAscii(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(cp -> out.append(cp < 0x80 ? Character.toString(cp) : encoded(Character.toString(cp))));
+        return out.toString();
     }
 
     private static String percentEncodingNormalised(String path) {
