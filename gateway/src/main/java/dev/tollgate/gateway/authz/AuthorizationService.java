@@ -212,24 +212,9 @@ public class AuthorizationService {
 
     AccessRequest accessRequest(ServerHttpRequest request, String routeId, RouteSecurity route,
                                 Authentication authentication, Operation operation) {
-        // A parameter given more than once is left out: servers disagree on which of its values counts (the first,
-        // the last, all), so a condition deciding on one of them could permit what the upstream then reads otherwise
-        // (?dry_run=true&dry_run=false). A rule that reads it has an evaluation error and does not apply.
-        Map<String, String> query = new HashMap<>();
-        request.getQueryParams().forEach((k, v) -> {
-            if (v.size() == 1 && v.get(0) != null) {
-                query.put(k, v.get(0));
-            }
-        });
-        // Policy may read request headers, but never the credentials themselves. A header sent on several lines is
-        // left out as a repeated parameter is: servers read the first line, the last, or all of them joined.
-        Map<String, String> headers = new java.util.TreeMap<>();
-        request.getHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (values.size() == 1 && !CREDENTIAL_HEADERS.contains(lower)) {
-                headers.put(lower, values.get(0));
-            }
-        });
+        // Only what every server reads the same way; credentials never (UnambiguousParameters).
+        Map<String, String> query = UnambiguousParameters.query(request.getURI().getRawQuery());
+        Map<String, String> headers = UnambiguousParameters.headers(request.getHeaders(), CREDENTIAL_HEADERS);
         String routeName = routeId == null ? "" : routeId;
         if (operation != null) {
             return new AccessRequest(route.tenant(), authentication.principal(), operation.action(),

@@ -113,6 +113,41 @@ class AuthorizationServiceTest {
         }
     }
 
+    /**
+     * A name that servers file under another one (PHP folds {@code .}, space and {@code [} to {@code _} and reads
+     * {@code a[]} as {@code a}; ASP.NET ignores case) or a {@code ;} that some servers split on: each spelling below,
+     * sent beside {@code dry_run=true} in either order, leaves {@code dry_run} out of what policy sees.
+     */
+    @Test
+    void aParameterThatServersReadAsAnotherIsNotShownToPolicy() {
+        List<String> spellings = List.of("dry.run", "dry+run", "dry%20run", "dry%2Erun", "DRY_RUN", "Dry_Run",
+                "dry_run%5B%5D", "dry_run%5Bx%5D", "dry%5Brun", "DRY.RUN%5B%5D");
+        for (String spelling : spellings) {
+            for (String query : List.of("dry_run=true&" + spelling + "=false", spelling + "=false&dry_run=true")) {
+                assertThat(queryShown(query + "&env=prod")).as(query).containsOnlyKeys("env");
+            }
+            assertThat(queryShown(spelling + "=false")).as("%s alone is shown as sent", spelling).hasSize(1);
+        }
+        for (String query : List.of("dry_run=true;dry_run=false", "x=1;dry_run=false&dry_run=true",
+                "dry_run=true;x=1")) {
+            assertThat(queryShown(query + "&env=prod")).as(query).containsOnlyKeys("env");
+        }
+        assertThat(queryShown("dry_run=true&q=a%3Bb&a.b=1&y")).as("an escaped ';' is a value; a.b alone is one name")
+                .containsOnly(org.assertj.core.api.Assertions.entry("dry_run", "true"),
+                        org.assertj.core.api.Assertions.entry("q", "a;b"), org.assertj.core.api.Assertions.entry("a.b", "1"));
+
+        var request = MockServerHttpRequest.get("/orders/5").header("X-Env", "prod").header("X_Env", "staging")
+                .header("X_Other", "one").header("DPoP", "proof").build();
+        assertThat(service.accessRequest(request, "acme-api", ROUTE, authentication(null)).headers())
+                .as("CGI servers read X-Env and X_Env as one HTTP_X_ENV").containsOnlyKeys("x_other");
+    }
+
+    private Map<String, String> queryShown(String query) {
+        var request = MockServerHttpRequest.method(org.springframework.http.HttpMethod.GET,
+                java.net.URI.create("/orders/5?" + query)).build();
+        return service.accessRequest(request, "acme-api", ROUTE, authentication(null)).query();
+    }
+
     @Test
     void revocationIsCheckedBeforeTheCache() {
         authorize("/orders/4", null);
