@@ -203,11 +203,14 @@ public final class AdminServer implements SmartLifecycle {
         String decidedRevision = revision;
         return reply.flatMap(r -> {
             String effect = r.status() < 300 ? "ALLOW" : r.status() >= 500 ? "ERROR" : "DENY";
-            decisionLog.record(new DecisionEvent(decisionId, clock.instant(), "admin", settings.tenant(),
-                    principal == null ? null : principal.id(), principal == null ? null : principal.trustDomain(),
-                    req.method().name(), path, effect, r.status(), action, decidingRules, decidedRevision,
-                    principal == null ? List.of() : List.of("mtls"), null, null, null, null, null, false, null,
-                    List.of(), (System.nanoTime() - start) / 1000, principal == null ? null : principal.id()));
+            decisionLog.record(DecisionEvent.of(decisionId, clock.instant()).outcome(effect, r.status(), action)
+                    .route("admin").tenant(settings.tenant())
+                    .principal(principal == null ? null : principal.id(),
+                            principal == null ? null : principal.trustDomain())
+                    .request(req.method().name(), path).decidedBy(decidingRules, decidedRevision)
+                    .credentials(principal == null ? List.of() : List.of("mtls"))
+                    .latencyMicros((System.nanoTime() - start) / 1000)
+                    .caller(principal == null ? null : principal.id()).build());
             res.status(r.status()).header("content-type", r.status() < 300 ? "application/json"
                             : "application/problem+json")
                     .header("X-Tollgate-Decision-Id", decisionId);
@@ -366,13 +369,18 @@ public final class AdminServer implements SmartLifecycle {
     private void recordEvaluation(String pep, AccessRequest access, Decision d, String reason, String error) {
         List<String> errors = error != null ? List.of(error) : d == null ? List.of()
                 : d.errors().stream().map(e -> e.ruleId() + ": " + e.message()).toList();
-        decisionLog.record(new DecisionEvent(DecisionIds.next(), clock.instant(), "authzen",
-                access == null ? null : access.tenant(), access == null ? null : access.principal().id(),
-                access == null ? null : access.principal().trustDomain(), access == null ? null : access.action(),
-                access == null ? null : access.resource(), d != null && d.allowed() ? "ALLOW" : d == null ? "ERROR"
-                : "DENY", null, reason, d == null ? List.of() : d.decidingRules(),
-                d == null || d.revision() == null ? null : d.revision().toString(), List.of(), null, null, null, null,
-                null, false, null, errors, d == null ? 0 : d.evaluationNanos() / 1000, pep));
+        DecisionEvent.Builder event = DecisionEvent.of(DecisionIds.next(), clock.instant())
+                .outcome(d != null && d.allowed() ? "ALLOW" : d == null ? "ERROR" : "DENY", null, reason)
+                .route("authzen").errors(errors).caller(pep);
+        if (access != null) {
+            event.tenant(access.tenant()).principal(access.principal().id(), access.principal().trustDomain())
+                    .request(access.action(), access.resource());
+        }
+        if (d != null) {
+            event.decidedBy(d.decidingRules(), d.revision() == null ? null : d.revision().toString())
+                    .latencyMicros(d.evaluationNanos() / 1000);
+        }
+        decisionLog.record(event.build());
     }
 
     /** PDP metadata (§9): where this PDP's endpoints are. The Search APIs are not offered, so not listed. */

@@ -528,15 +528,16 @@ public class TollgateConfiguration {
             meters.counter("tollgate.shadow.disagreements", "tenant", request.tenant(), "candidate", effect)
                     .increment();
             var p = request.principal();
-            decisionLog.record(new dev.tollgate.gateway.decisionlog.DecisionEvent(
-                    dev.tollgate.gateway.decisionlog.DecisionIds.next(), clock.instant(), route, request.tenant(),
-                    p.id(), p.trustDomain(), request.action(), request.resource(), effect, null,
-                    candidate.allowed() ? "shadow.would-allow" : "shadow.would-deny", candidate.decidingRules(),
-                    candidate.revision() == null ? null : candidate.revision().toString(), List.of(), null, null,
-                    null, null, null, false, null,
-                    List.of("active: " + (active.allowed() ? "ALLOW" : "DENY") + " by " + active.decidingRules()
-                            + " at revision " + active.revision()),
-                    0, null));
+            decisionLog.record(dev.tollgate.gateway.decisionlog.DecisionEvent.of(
+                            dev.tollgate.gateway.decisionlog.DecisionIds.next(), clock.instant())
+                    .outcome(effect, null, candidate.allowed() ? "shadow.would-allow" : "shadow.would-deny")
+                    .route(route).tenant(request.tenant()).principal(p.id(), p.trustDomain())
+                    .request(request.action(), request.resource())
+                    .decidedBy(candidate.decidingRules(),
+                            candidate.revision() == null ? null : candidate.revision().toString())
+                    .errors(List.of("active: " + (active.allowed() ? "ALLOW" : "DENY") + " by "
+                            + active.decidingRules() + " at revision " + active.revision()))
+                    .build());
         });
         authorization.shadowWith(shadow);
         return shadow;

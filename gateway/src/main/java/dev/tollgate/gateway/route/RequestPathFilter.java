@@ -53,9 +53,8 @@ public final class RequestPathFilter implements WebFilter, Ordered {
         }
         String id = DecisionIds.next();
         metrics.record(null, "DENY", REASON, false);
-        decisionLog.record(new DecisionEvent(id, clock.instant(), null, null, null, null,
-                request.getMethod().name(), request.getURI().getRawPath(), "DENY", 400, REASON, List.of(), null,
-                List.of(), null, null, null, null, null, false, null, List.of(refusal), 0, null));
+        decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome("DENY", 400, REASON)
+                .request(request.getMethod().name(), request.getURI().getRawPath()).errors(List.of(refusal)).build());
         return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.badRequest(REASON, refusal), id);
     }
 

@@ -74,10 +74,9 @@ public class RouteGuard implements GlobalFilter, Ordered {
                         String reason, long start) {
         ServerHttpRequest request = exchange.getRequest();
         metrics.record(routeId, effect, reason, false);
-        decisionLog.record(new DecisionEvent(id, clock.instant(), routeId, null, null, null,
-                request.getMethod().name(), request.getPath().value(), effect, status, reason, List.of(), null,
-                List.of(), null, null, null, null, null, false, null, List.of(), (System.nanoTime() - start) / 1000,
-                null));
+        decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome(effect, status, reason).route(routeId)
+                .request(request.getMethod().name(), request.getPath().value())
+                .latencyMicros((System.nanoTime() - start) / 1000).build());
     }
 
     /** After every route filter (which default to small orders), before the routing filters proxy the request. */

@@ -338,16 +338,25 @@ public final class TollgateFilter implements GatewayFilter {
             if (call != null && "policy.denied".equals(reason) && one.allowed()) {
                 callReason = "mcp.batch-denied";
             }
-            DecisionEvent event = new DecisionEvent(events == 1 ? t.decisionId : t.decisionId + "." + (i + 1),
-                    c.clock().instant(), t.routeId, route.tenant(), p == null ? null : p.id(),
-                    p == null ? null : p.trustDomain(), request.getMethod().name(), request.getPath().value(),
-                    callEffect, status, callReason, call == null ? rules : one.decidingRules(),
-                    d == null ? null : d.revision(), credentials,
-                    a == null ? null : a.tokenId(), a == null ? null : a.jti(), a == null ? null : a.jkt(),
-                    a == null ? null : a.x5t(), failureMode, degraded,
-                    one == null ? null : one.cache(), one == null ? List.of() : one.errors(), latency, null,
-                    p == null ? List.of() : p.actors(), call == null ? null : call.action(),
-                    call == null ? null : call.name());
+            DecisionEvent.Builder builder = DecisionEvent.of(events == 1 ? t.decisionId
+                            : t.decisionId + "." + (i + 1), c.clock().instant())
+                    .outcome(callEffect, status, callReason).route(t.routeId).tenant(route.tenant())
+                    .request(request.getMethod().name(), request.getPath().value())
+                    .decidedBy(call == null ? rules : one.decidingRules(), d == null ? null : d.revision())
+                    .credentials(credentials).failureMode(failureMode, degraded).latencyMicros(latency);
+            if (p != null) {
+                builder.principal(p.id(), p.trustDomain()).actors(p.actors());
+            }
+            if (a != null) {
+                builder.credentialReferences(a.tokenId(), a.jti(), a.jkt(), a.x5t());
+            }
+            if (one != null) {
+                builder.cache(one.cache()).errors(one.errors());
+            }
+            if (call != null) {
+                builder.mcp(call.action(), call.name());
+            }
+            DecisionEvent event = builder.build();
             if (t.reserved && i == 0) {
                 c.decisionLog().recordReserved(event);
             } else {

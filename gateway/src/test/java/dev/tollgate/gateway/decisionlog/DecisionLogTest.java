@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 class DecisionLogTest {
 
     static DecisionEvent event(String id) {
-        return new DecisionEvent(id, Instant.parse("2026-11-22T10:00:00Z"), "acme-api", "acme",
-                "spiffe://acme.demo/ns/shop/sa/checkout", "acme.demo", "GET", "/api/acme/orders/\"42\"", "ALLOW", 200,
-                "policy.permit", List.of("checkout-reads-orders"), "abc123", List.of("jwt", "mtls"), "f00d", "j1",
-                null, "x5t", null, false, "MISS", List.of(), 123, null);
+        return DecisionEvent.of(id, Instant.parse("2026-11-22T10:00:00Z")).outcome("ALLOW", 200, "policy.permit")
+                .route("acme-api").tenant("acme").principal("spiffe://acme.demo/ns/shop/sa/checkout", "acme.demo")
+                .request("GET", "/api/acme/orders/\"42\"").decidedBy(List.of("checkout-reads-orders"), "abc123")
+                .credentials(List.of("jwt", "mtls")).credentialReferences("f00d", "j1", null, "x5t").cache("MISS")
+                .latencyMicros(123).build();
     }
 
     @Test

@@ -26,9 +26,10 @@ class FileDecisionSinkTest {
     Path dir;
 
     static DecisionEvent event(String id, String principal, String path) {
-        return new DecisionEvent(id, Instant.parse("2026-12-03T10:00:00Z"), "acme-api", "acme", principal,
-                "acme.demo", "GET", path, "DENY", 403, "policy.no-match", List.of(), "r1", List.of("jwt"), "f00d",
-                "j1", null, null, null, false, "MISS", List.of(), 12, null);
+        return DecisionEvent.of(id, Instant.parse("2026-12-03T10:00:00Z")).outcome("DENY", 403, "policy.no-match")
+                .route("acme-api").tenant("acme").principal(principal, "acme.demo").request("GET", path)
+                .decidedBy(List.of(), "r1").credentials(List.of("jwt")).credentialReferences("f00d", "j1", null, null)
+                .cache("MISS").latencyMicros(12).build();
     }
 
     /** Strings made of the classes a hostile or merely foreign client sends, mixed. */

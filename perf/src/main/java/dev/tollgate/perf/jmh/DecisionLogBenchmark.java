@@ -66,16 +66,16 @@ public class DecisionLogBenchmark {
         for (int i = 0; i < BATCH; i++) {
             batch[i] = "public".equals(event)
                     // A public route's line (the plain row of perf/compare.sh): route, method, path, effect, status.
-                    ? new DecisionEvent(DecisionIds.next(), Instant.now(), "perf-public", null, null, null, "GET",
-                            "/api/perf/items/" + i, "ALLOW", 200, "route.public", List.of(), null, List.of(), null,
-                            null, null, null, null, false, null, List.of(), 123, null)
+                    ? DecisionEvent.of(DecisionIds.next(), Instant.now()).outcome("ALLOW", 200, "route.public")
+                            .route("perf-public").request("GET", "/api/perf/items/" + i).latencyMicros(123).build()
                     // An allowed bearer-token request's line (the bearer row): principal, rule, revision, token refs.
-                    : new DecisionEvent(DecisionIds.next(), Instant.now(), "perf", "perf",
-                            "spiffe://perf.test/ns/default/sa/client", "perf.test", "GET", "/api/perf/items/" + i,
-                            "ALLOW", 200, "policy.permit", List.of("allow-items"), "r-3f9a2c41", List.of("jwt"),
-                            "9c1e5b2a7d4f8e609c1e5b2a7d4f8e609c1e5b2a7d4f8e609c1e5b2a7d4f8e60",
-                            "b7a1e2c3-d4f5-4a6b-8c9d-0e1f2a3b4c5d", null, null, null, false,
-                            "L1", List.of(), 140, null);
+                    : DecisionEvent.of(DecisionIds.next(), Instant.now()).outcome("ALLOW", 200, "policy.permit")
+                            .route("perf").tenant("perf").principal("spiffe://perf.test/ns/default/sa/client", "perf.test")
+                            .request("GET", "/api/perf/items/" + i).decidedBy(List.of("allow-items"), "r-3f9a2c41")
+                            .credentials(List.of("jwt"))
+                            .credentialReferences("9c1e5b2a7d4f8e609c1e5b2a7d4f8e609c1e5b2a7d4f8e609c1e5b2a7d4f8e60",
+                                    "b7a1e2c3-d4f5-4a6b-8c9d-0e1f2a3b4c5d", null, null)
+                            .cache("L1").latencyMicros(140).build();
         }
     }
 

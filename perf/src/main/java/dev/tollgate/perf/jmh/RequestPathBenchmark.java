@@ -87,10 +87,12 @@ public class RequestPathBenchmark {
         access = new AccessRequest("acme", new Principal("spiffe://acme.bench/ns/shop/sa/checkout", "acme.bench",
                 "acme", "https://issuer.bench", Map.of(), Set.of(CredentialKind.MTLS, CredentialKind.JWT)), "GET",
                 "/api/acme/orders/42", Map.of(), Map.of(), Map.of("route", "acme-api"), Instant.now());
-        event = new DecisionEvent("0123456789abcdef0123456789abcdef", Instant.now(), "acme-api", "acme",
-                "spiffe://acme.bench/ns/shop/sa/checkout", "acme.bench", "GET", "/api/acme/orders/42", "ALLOW", 200,
-                "policy.permit", List.of("reads"), "0123456789abcdef", List.of("jwt", "mtls"), es256Hash,
-                UUID.randomUUID().toString(), null, "x5t", null, false, "MISS", List.of(), 42, null);
+        event = DecisionEvent.of("0123456789abcdef0123456789abcdef", Instant.now())
+                .outcome("ALLOW", 200, "policy.permit").route("acme-api").tenant("acme")
+                .principal("spiffe://acme.bench/ns/shop/sa/checkout", "acme.bench").request("GET", "/api/acme/orders/42")
+                .decidedBy(List.of("reads"), "0123456789abcdef").credentials(List.of("jwt", "mtls"))
+                .credentialReferences(es256Hash, UUID.randomUUID().toString(), null, "x5t").cache("MISS")
+                .latencyMicros(42).build();
     }
 
     private static String sign(JWSHeader header, com.nimbusds.jose.JWSSigner signer) throws Exception {
@@ -139,9 +141,10 @@ public class RequestPathBenchmark {
     public String wholeAuthorizationInProcess() {
         VerifiedToken token = verifier.verify(es256, Instant.now());
         Decision d = policy.authorize(access);
-        return encoder.encode(new DecisionEvent(event.decisionId(), Instant.now(), "acme-api", "acme",
-                token.subject(), "acme.bench", "GET", access.resource(), d.allowed() ? "ALLOW" : "DENY", 200,
-                "policy.permit", d.decidingRules(), d.revision().toString(), List.of("jwt", "mtls"),
-                token.tokenId(), token.jti(), null, null, null, false, "MISS", List.of(), 1, null));
+        return encoder.encode(DecisionEvent.of(event.decisionId(), Instant.now())
+                .outcome(d.allowed() ? "ALLOW" : "DENY", 200, "policy.permit").route("acme-api").tenant("acme")
+                .principal(token.subject(), "acme.bench").request("GET", access.resource())
+                .decidedBy(d.decidingRules(), d.revision().toString()).credentials(List.of("jwt", "mtls"))
+                .credentialReferences(token.tokenId(), token.jti(), null, null).cache("MISS").latencyMicros(1).build());
     }
 }
