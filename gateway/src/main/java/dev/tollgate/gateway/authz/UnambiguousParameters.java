@@ -22,8 +22,8 @@ import org.springframework.http.HttpHeaders;
  * <li>a {@code ;} in the query changes it: older Python, Perl and Java servlet containers also split on {@code ;}, so
  * {@code ?dry_run=true;dry_run=false} is one parameter to Spring and two to them;</li>
  * <li>another parameter's name folds to the same name: PHP reads {@code dry.run}, {@code dry run} and
- * {@code dry_run} as one, and {@code dry_run[]} or {@code dry_run[x]} as {@code dry_run} (so do Rack and Node's
- * {@code qs}); ASP.NET ignores case;</li>
+ * {@code dry_run} as one, and {@code dry_run[]} beside {@code dry_run} as one (so do Rack and Node's {@code qs});
+ * ASP.NET ignores case;</li>
  * <li>it cannot be decoded.</li>
  * </ul>
  * A header is left out when it is sent on several lines, or when another header's name differs from it only by
@@ -42,15 +42,15 @@ public final class UnambiguousParameters {
         }
         Map<String, List<String>> standard = pairs(rawQuery, false);
         Map<String, List<String>> semicolons = rawQuery.indexOf(';') < 0 ? standard : pairs(rawQuery, true);
-        Map<String, Integer> namesPerFold = new HashMap<>();
+        Map<String, List<String>> namesPerBase = new HashMap<>();
         Set<String> names = new java.util.HashSet<>(standard.keySet());
         names.addAll(semicolons.keySet());
-        names.forEach(name -> namesPerFold.merge(folded(name), 1, Integer::sum));
+        names.forEach(name -> namesPerBase.computeIfAbsent(base(name), k -> new ArrayList<>(1)).add(name));
         Map<String, String> shown = new HashMap<>();
         standard.forEach((name, values) -> {
             String value = values.get(0);
             if (values.size() == 1 && value != null && values.equals(semicolons.get(name))
-                    && namesPerFold.get(folded(name)) == 1) {
+                    && !foldsWithAnother(name, namesPerBase.get(base(name)))) {
                 shown.put(name, value);
             }
         });
@@ -64,7 +64,7 @@ public final class UnambiguousParameters {
         headers.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             underscore[0] |= lower.indexOf('_') >= 0;
-            if (values.size() == 1 && !hidden.contains(lower)) {
+            if (values.size() == 1 && !hidden.contains(lower) && !hidden.contains(lower.replace('_', '-'))) {
                 shown.put(lower, values.get(0));
             }
         });
@@ -101,14 +101,49 @@ public final class UnambiguousParameters {
         return out;
     }
 
-    /** The name servers that fold names would file this one under. */
-    static String folded(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        int bracket = n.indexOf('[');
-        if (bracket > 0 && n.endsWith("]")) {
-            n = n.substring(0, bracket);
+    /**
+     * Whether servers that fold names would read {@code name} and another of {@code sameBase} as one parameter:
+     * {@code dry_run}, {@code dry.run}, {@code DRY_RUN} and {@code dry_run[]} are one, while {@code filter[status]} and
+     * {@code filter[type]} stay two (PHP, Rack and {@code qs} read them as two keys of one array).
+     */
+    private static boolean foldsWithAnother(String name, List<String> sameBase) {
+        if (sameBase.size() == 1) {
+            return false;
         }
-        return n.replace('.', '_').replace(' ', '_').replace('[', '_');
+        String keys = keys(name);
+        for (String other : sameBase) {
+            if (!other.equals(name)) {
+                String otherKeys = keys(other);
+                if (keys.equals(otherKeys) || keys.isEmpty() || otherKeys.isEmpty() || keys.equals("[]")
+                        || otherKeys.equals("[]")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The name as servers that fold names file it, without its array keys: case folded as .NET's ordinal
+     * comparison does (upper case, so {@code ſ} is {@code S}), and PHP's {@code .}, space and {@code [} as {@code _}.
+     */
+    static String base(String name) {
+        int bracket = bracket(name);
+        String base = bracket < 0 ? name : name.substring(0, bracket);
+        return base.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replace('.', '_').replace(' ', '_')
+                .replace('[', '_');
+    }
+
+    /** The array keys after the base name ({@code [status]}, {@code []}), or empty. */
+    private static String keys(String name) {
+        int bracket = bracket(name);
+        return bracket < 0 ? "" : name.substring(bracket);
+    }
+
+    /** Where PHP starts reading array keys: the first {@code [} after the first character, with a {@code ]} after it. */
+    private static int bracket(String name) {
+        int open = name.indexOf('[', 1);
+        return open > 0 && name.indexOf(']', open) > open ? open : -1;
     }
 
     private static String decoded(String encoded) {

@@ -13,7 +13,8 @@ package dev.tollgate.gateway.route;
  * empty segment inside the path ({@code //}; a trailing {@code /} is fine); {@code \}; {@code ;}; a malformed
  * {@code %} escape; lowercase hex in an escape; an escaped unreserved character ({@code %41}, {@code %2E}); escaped
  * bytes that are not well-formed UTF-8 (the overlong {@code %C0%AE} is {@code .} to some servers); characters that
- * some servers read as ASCII ones (the fullwidth {@code ．} and {@code ／}, see {@link #readAsAscii}); escaped control
+ * some servers read as ASCII letters, digits or delimiters (the fullwidth {@code ．} and {@code ／}, see
+ * {@link #readAsAscii}); escaped control
  * characters, {@code %25} (read twice by some servers), {@code %3B}, {@code %5C}, {@code %3F} and {@code %23} (a proxy
  * that decodes the path before passing it on turns them into a query or a fragment); and {@code %2F} unless
  * {@code tollgate.limits.allow-encoded-slashes} says the APIs behind the gateway use it inside a segment. This is
@@ -69,7 +70,7 @@ public final class RequestPaths {
                         }
                         if (readAsAscii(text)) {
                             return "the request path must not contain characters that some servers read as ASCII"
-                                    + " (fullwidth forms, ligatures, U+00A5, U+20A9; send the ASCII character)";
+                                    + " letters, digits or delimiters (fullwidth forms, U+2215, U+00A5; send ASCII)";
                         }
                         end = i + 3 * text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                     }
@@ -140,24 +141,49 @@ public final class RequestPaths {
         }
     }
 
+    /** The characters that give a path its structure, or a second spelling of one, to some server. */
+    private static final String STRUCTURAL = "./\\%;?#";
+
     /**
-     * Whether a server could read one of these (non-ASCII) characters as an ASCII one. Unicode normalisation to
-     * compatibility form (NFKC, which applications apply to names they compare) and Windows' "best fit"
-     * conversion to a code page (IIS and ANSI file APIs; the WorstFit attacks of 2024) turn the fullwidth {@code ．}
-     * into {@code .}, {@code ／} into {@code /}, {@code ａｄｍｉｎ} into {@code admin}, {@code ﬁ} into {@code fi}: a
-     * segment policy never saw, or a dot segment. The characters whose compatibility form holds ASCII are refused,
-     * and the yen and won signs, which best fit turns into {@code \} on the Japanese and Korean code pages. Letters
-     * such as {@code é} or {@code 中} have no such form and pass.
+     * Characters with no compatibility form that Windows' best fit nonetheless turns into a structural one: the
+     * division and fraction slashes ({@code /}), the set minus ({@code \}), the Arabic percent sign, and the yen and won
+     * signs ({@code \} on the Japanese and Korean code pages, where byte 0x5C is drawn as those signs).
+     */
+    private static final int[] BEST_FIT_STRUCTURAL = {0x00A5, 0x20A9, 0x2215, 0x2044, 0x2216, 0x066A};
+
+    /**
+     * Whether a server could read one of these (non-ASCII) characters as an ASCII letter, digit or structural
+     * character. Unicode normalisation to compatibility form (NFKC, which applications apply to names they compare)
+     * and Windows' "best fit" conversion to a code page (IIS and ANSI file APIs; the WorstFit attacks of 2024) turn
+     * the fullwidth {@code ．} into {@code .}, {@code ／} into {@code /}, {@code ａｄｍｉｎ} into {@code admin},
+     * {@code ‥} into {@code ..}: a segment policy never saw, or a dot segment. Refused: a character whose compatibility
+     * form holds an ASCII letter, digit or one of {@code . / \ % ; ? #}, and the few that best fit maps to a structural
+     * character without one ({@link #BEST_FIT_STRUCTURAL}, also when they are a compatibility form, as the fullwidth
+     * yen is). Letters such as {@code é} or {@code 中}, and CJK punctuation that folds to harmless ASCII
+     * ({@code ，！（）：} and the ideographic space), pass.
      */
     private static boolean readAsAscii(String text) {
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
-            if (cp == 0xA5 || cp == 0x20A9) {
+            if (bestFitStructural(cp)) {
                 return true;
             }
-            String compatible = java.text.Normalizer.normalize(Character.toString(cp), java.text.Normalizer.Form.NFKC);
-            if (compatible.chars().anyMatch(c -> c < 0x80)) {
+            String form = java.text.Normalizer.normalize(Character.toString(cp), java.text.Normalizer.Form.NFKC);
+            for (int k = 0; k < form.length(); ) {
+                int c = form.codePointAt(k);
+                k += Character.charCount(c);
+                if (c < 0x80 && (Character.isLetterOrDigit(c) || STRUCTURAL.indexOf(c) >= 0) || bestFitStructural(c)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean bestFitStructural(int cp) {
+        for (int b : BEST_FIT_STRUCTURAL) {
+            if (b == cp) {
                 return true;
             }
         }

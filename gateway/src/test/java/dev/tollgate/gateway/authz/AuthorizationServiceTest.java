@@ -132,12 +132,16 @@ class AuthorizationServiceTest {
                 "dry_run=true;x=1")) {
             assertThat(queryShown(query + "&env=prod")).as(query).containsOnlyKeys("env");
         }
+        assertThat(queryShown("status=open&%C5%BFtatus=closed&env=prod")).as(".NET's ordinal case: ſ is S")
+                .containsOnlyKeys("env");
+        assertThat(queryShown("filter%5Bstatus%5D=open&filter%5Btype%5D=x&page%5Bsize%5D=10"))
+                .as("two keys of one array are two parameters").hasSize(3);
         assertThat(queryShown("dry_run=true&q=a%3Bb&a.b=1&y")).as("an escaped ';' is a value; a.b alone is one name")
                 .containsOnly(org.assertj.core.api.Assertions.entry("dry_run", "true"),
                         org.assertj.core.api.Assertions.entry("q", "a;b"), org.assertj.core.api.Assertions.entry("a.b", "1"));
 
         var request = MockServerHttpRequest.get("/orders/5").header("X-Env", "prod").header("X_Env", "staging")
-                .header("X_Other", "one").header("DPoP", "proof").build();
+                .header("X_Other", "one").header("DPoP", "proof").header("Proxy_Authorization", "Basic eDp5").build();
         assertThat(service.accessRequest(request, "acme-api", ROUTE, authentication(null)).headers())
                 .as("CGI servers read X-Env and X_Env as one HTTP_X_ENV").containsOnlyKeys("x_other");
     }

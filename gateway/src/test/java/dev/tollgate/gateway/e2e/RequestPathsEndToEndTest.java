@@ -42,6 +42,7 @@ class RequestPathsEndToEndTest extends GatewayTestBase {
         "/api/acme/orders/%EF%BC%8E%EF%BC%8E",
         "/api/acme/orders/%EF%BD%81dmin",
         "/api/acme/orders/a%C2%A5b",
+        "/api/acme/orders/..%E2%88%95admin",
         "/public/../api/acme/admin"})
     void aPathWithTwoReadingsIs400BeforeRoutingAndNeverForwarded(String target) {
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
@@ -76,7 +77,7 @@ class RequestPathsEndToEndTest extends GatewayTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"/api/acme/orders/caf%C3%A9", "/api/acme/orders/a%20b", "/api/acme/orders/a:b@c!$&'()*+,=",
         "/api/acme/orders/~42_-", "/api/acme/orders/%E2%82%AC/", "/api/acme/orders/42?filter[status]=open",
-        "/api/acme/orders/%E4%B8%AD%E6%96%87",
+        "/api/acme/orders/%E4%B8%AD%E6%96%87", "/api/acme/orders/%E4%B8%AD%EF%BC%8C%EF%BC%88%E3%80%80%EF%BC%89",
         "/api/acme/orders/caf%C3%A9?filter%5Bstatus%5D=open"})
     void aPathInNormalFormIsDecidedAndForwardedAsSent(String target) {
         String token = fixture.token(GatewayFixture.CHECKOUT).sign();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -29,7 +30,7 @@ class RequestPathsTest {
             p -> p.replace('\\', '/'), // Windows servers read \ as /
             p -> decodeOnly(p, "%;\\?#"), // decoding %25 (read twice), %3B, %5C; %3F and %23 become a query
             p -> removeDotSegments(overlongDecoded(p)), // legacy decoders read %C0%AE as '.'
-            RequestPathsTest::readAsAscii); // NFKC and Windows best fit: fullwidth forms, ligatures, yen and won
+            RequestPathsTest::readAsAscii); // NFKC and Windows best fit: fullwidth forms, ∕, yen and won
 
     static final UnaryOperator<String> SLASHES_DECODED = p -> decodeOnly(p, "/");
 
@@ -80,8 +81,13 @@ class RequestPathsTest {
         assertThat(RequestPaths.refusal("/a/" + encoded("\uFF0E\uFF0E") + "/admin", false)).contains("read as ASCII");
         assertThat(RequestPaths.refusal("/a/" + encoded("\uFF41") + "dmin", false)).contains("read as ASCII");
         assertThat(RequestPaths.refusal("/a/" + encoded("\u00A5"), false)).contains("read as ASCII");
+        assertThat(RequestPaths.refusal("/a/" + encoded("\uFFE5"), false)).as("fullwidth yen: NFKC ¥, best fit \\")
+                .contains("read as ASCII");
+        assertThat(RequestPaths.refusal("/a/.." + encoded("\u2215") + "admin", false)).contains("read as ASCII");
         assertThat(RequestPaths.refusal("/a/caf" + encoded("\u00E9") + "/" + encoded("\u4E2D\u6587"), false))
                 .isNull();
+        assertThat(RequestPaths.refusal("/a/" + encoded("\u4E2D\uFF0C\uFF01\uFF08\u3000\uFF09"), false))
+                .as("CJK punctuation that folds to harmless ASCII").isNull();
         assertThat(refused).as("fullwidth forms, ligatures, compatibility letters").isGreaterThan(1_000);
         assertThat(accepted).as("letters of every script").isGreaterThan(50_000);
     }
@@ -91,7 +97,8 @@ class RequestPathsTest {
         String[] pieces = {"a", "Bc", "42", "-", "_", "~", ".", "..", "%2E", "%2e", ".%2E", "%41", "%2F", "%2f", "%5C",
             "%25", "%252E", "%20", "%C3%A9", "%c3%a9", "%00", "%0A", "%7F", "%3B", ";", ";x=1", "\\", "", ":", "@",
             "!$&'()*+,=", "%", "%4", "%G1", "é", " ", "\t", "%FF", "%C0%AE", "%C0%AF", "%E2%82%AC", "%3F", "%23",
-            "%EF%BC%8E", "%EF%BC%8F", "%EF%BD%81", "%C2%A5", "%EF%AC%81", "%E4%B8%AD"};
+            "%EF%BC%8E", "%EF%BC%8F", "%EF%BD%81", "%C2%A5", "%EF%AC%81", "%E4%B8%AD", "%E2%88%95", "%EF%BC%88",
+            "%E2%80%A5", "%EF%BF%A5"};
         Random random = new Random(20261206);
         int accepted = 0;
         for (int n = 0; n < 20_000; n++) {
@@ -192,8 +199,17 @@ class RequestPathsTest {
     }
 
     /**
-     * A reading that maps each non-ASCII character whose compatibility form (NFKC) holds ASCII to that form, and the
-     * yen and won signs to {@code \}, as Windows' best fit does on the Japanese and Korean code pages.
+     * Windows best fit's structural mappings of characters without a compatibility form (from Microsoft's
+     * {@code bestfit*.txt} tables, as the WorstFit research lists them): what a lenient upstream reads them as.
+     */
+    static final Map<Integer, Character> BEST_FIT = Map.of(0x2215, '/', 0x2044, '/', 0x2216, '\\', 0x066A, '%',
+            0x00A5, '\\', 0x20A9, '\\');
+
+    /**
+     * A server that folds each run of non-ASCII characters to compatibility form (NFKC, over the whole run) and then
+     * through best fit: its reading differs from the path as sent when that yields an ASCII letter or digit, or a
+     * character that structures a path. Folding to other ASCII punctuation ({@code （} to {@code (}) is not counted:
+     * no server routes on it.
      */
     private static String readAsAscii(String path) {
         Matcher m = Pattern.compile("(%[89A-Fa-f][0-9A-Fa-f])+").matcher(path);
@@ -213,17 +229,11 @@ class RequestPathsTest {
                 continue;
             }
             StringBuilder read = new StringBuilder();
-            boolean changed = false;
-            for (int cp : text.codePoints().toArray()) {
-                String form = cp == 0xA5 || cp == 0x20A9 ? "\\"
-                        : java.text.Normalizer.normalize(Character.toString(cp), java.text.Normalizer.Form.NFKC);
-                if (form.chars().anyMatch(c -> c < 0x80)) {
-                    read.append(form);
-                    changed = true;
-                } else {
-                    read.append(Character.toString(cp));
-                }
+            for (int cp : java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC).codePoints().toArray()) {
+                read.append(BEST_FIT.containsKey(cp) ? Character.toString(BEST_FIT.get(cp)) : Character.toString(cp));
             }
+            boolean changed = read.chars().anyMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c)
+                    || "./\\%;?#".indexOf(c) >= 0));
             m.appendReplacement(out, Matcher.quoteReplacement(changed ? encodedNonAscii(read.toString()) : run));
         }
         m.appendTail(out);
