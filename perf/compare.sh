@@ -15,6 +15,7 @@
 #                                   # another build of the gateway ("[before]" rows): a change's effect in one run
 #   JFR=1 ROWS=dpop REPS=1 perf/compare.sh   # also a JFR profile of each measured window (1 ms sampling), summarised
 #                                   # by perf/jfr-summary.py; JFR costs CPU, so such a run's µs/req are not figures
+#   SYSCALLS=1 ROWS=dpop REPS=1 perf/compare.sh  # also system calls per request in each measured window (perf stat)
 #   PERF=1 ROWS=bearer REPS=1 perf/compare.sh  # also a Linux perf profile of each measured window (kernel, JVM, libc,
 #                                   # native TLS and JIT-compiled Java, by perf/perf-summary.py); the gateways run with
 #                                   # -XX:+PreserveFramePointer, so such a run's µs/req are not figures either
@@ -100,6 +101,9 @@ if [[ "${JFR:-0}" == 1 ]]; then
   # Enabled from launch: starting JFR later instruments classes and deoptimises, and the measured window would be
   # half JIT. The measured window is then a second recording with the same settings (no new instrumentation).
   JFR_FLAGS="-XX:StartFlightRecording=settings=$RUN/sampling.jfc,maxage=1s"
+fi
+if [[ "${SYSCALLS:-0}" == 1 ]]; then
+  need perf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf) >/dev/null
 fi
 if [[ "${PERF:-0}" == 1 ]]; then
   need perf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf) >/dev/null
@@ -438,6 +442,14 @@ run_one() {
         -- sleep "$MEASURE" >/dev/null 2>&1 &
     perf_pid=$!
   fi
+  local stat_pid=""
+  if [[ -n "$gw" && "${SYSCALLS:-0}" == 1 ]]; then
+    # Counts, unlike CPU time, do not drift with the host: what a row does per request, not how fast the host was.
+    taskset -c 1 perf stat -x, -o "$RUN/syscalls-$mode$tag-$rep.csv" -p "$gw" -e "$(printf 'syscalls:sys_enter_%s,' \
+        sendto recvfrom write read epoll_ctl epoll_pwait epoll_pwait2 epoll_wait futex | sed 's/,$//')" \
+        -- sleep "$MEASURE" >/dev/null 2>&1 &
+    stat_pid=$!
+  fi
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${MEASURE}s" --latency -s "$RUN/$script.lua" \
       -H "Authorization: Bearer $token" "$url" "${measure_args[@]}" > "$RUN/wrk.out"
   local g1=0 n1 h1 jit1=0 rss=0
@@ -460,6 +472,14 @@ run_one() {
         > "$RUN/perf-$mode$tag-$rep.txt" || true
     rm -f "/tmp/perf-$gw.map" "$RUN/perf-$mode$tag-$rep.data"
     echo "  perf profile: $RUN/perf-$mode$tag-$rep.txt (compare: perf/perf-summary.py --compare a.json b.json)"
+  fi
+  if [[ -n "$stat_pid" ]]; then
+    wait "$stat_pid" || true
+    echo "  system calls per request: $(python3 -c 'import sys
+n = int(sys.argv[2]) or 1
+rows = [l.split(",") for l in open(sys.argv[1]) if l[:1].isdigit()]
+print("  ".join(r[2].split("sys_enter_")[1] + " %.2f" % (int(r[0]) / n) for r in rows if int(r[0])))' \
+        "$RUN/syscalls-$mode$tag-$rep.csv" "$(grep -oE '[0-9]+ requests in' "$RUN/wrk.out" | cut -d' ' -f1)")"
   fi
   local open_rate=nan open_p50=nan open_p99=nan open_ko=0
   if [[ -n "$gw" && $OPEN == 1 && "$name" =~ $OPEN_ROWS && "$port" == "$SHIM_PORT" ]]; then
