@@ -64,15 +64,15 @@ public final class RequestPaths {
                     if (hex(rawPath.charAt(i + 1)) >= 8) {
                         // Non-ASCII: the run of escapes must be well-formed UTF-8. An overlong form (%C0%AE is '.')
                         // or a stray byte is read as '.' or '/' by some servers and as nothing by others.
-                        String text = utf8Run(rawPath, i);
-                        if (text == null) {
+                        Utf8Run run = utf8Run(rawPath, i);
+                        if (run == null) {
                             return "the request path's percent-encoded bytes must be well-formed UTF-8";
                         }
-                        if (readAsAscii(text)) {
+                        if (readAsAscii(run.text())) {
                             return "the request path must not contain characters that some servers read as ASCII"
                                     + " letters, digits or delimiters (fullwidth forms, U+2215, U+00A5; send ASCII)";
                         }
-                        end = i + 3 * text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                        end = run.end();
                     }
                     i = end - 1;
                 }
@@ -120,8 +120,12 @@ public final class RequestPaths {
         return null;
     }
 
-    /** The run of escapes starting at {@code at}, decoded, if its bytes are well-formed UTF-8; else null. */
-    private static String utf8Run(String path, int at) {
+    /** A run of escaped non-ASCII bytes, decoded, and the index just past it. */
+    private record Utf8Run(String text, int end) {
+    }
+
+    /** The run of escapes starting at {@code at}, if its bytes are well-formed UTF-8; else null. */
+    private static Utf8Run utf8Run(String path, int at) {
         int end = at;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         // Uppercase only: a lowercase escape ends the run, and is refused on its own when the loop reaches it.
@@ -132,10 +136,10 @@ public final class RequestPaths {
             end += 3;
         }
         try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+            return new Utf8Run(java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString(), end);
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
