@@ -34,6 +34,7 @@ import dev.tollgate.gateway.identity.SpiffeTrustManager;
 import dev.tollgate.gateway.identity.TrustBundleSource;
 import dev.tollgate.gateway.identity.TrustBundles;
 import dev.tollgate.gateway.identity.TrustDomains;
+import dev.tollgate.gateway.route.MalformedTargetRoute;
 import dev.tollgate.gateway.route.RequestPathFilter;
 import dev.tollgate.gateway.route.RouteGuard;
 import dev.tollgate.gateway.startup.FirstLoads;
@@ -558,5 +559,10 @@ public class TollgateConfiguration {
     RequestPathFilter requestPathFilter(TollgateProperties properties, DecisionLog decisionLog,
                                         DecisionMetrics metrics, Clock clock) {
         return new RequestPathFilter(properties.limits().allowEncodedSlashes(), decisionLog, metrics, clock);
+    }
+
+    @Bean
+    MalformedTargetRoute malformedTargetRoute(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
+        return new MalformedTargetRoute(decisionLog, metrics, clock);
     }
 }

@@ -28,13 +28,17 @@ public final class ProblemResponses {
         if (rejection.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, rejection.retryAfter().toSeconds())));
         }
-        String body = "{\"type\":\"about:blank\",\"title\":" + Json.quote(title(rejection.kind()))
+        DataBuffer buffer = response.bufferFactory().wrap(body(rejection, decisionId).getBytes(StandardCharsets.UTF_8));
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    /** The problem document alone, for a writer below Spring's response (a request Spring cannot represent). */
+    public static String body(RequestRejectedException rejection, String decisionId) {
+        return "{\"type\":\"about:blank\",\"title\":" + Json.quote(title(rejection.kind()))
                 + ",\"status\":" + rejection.kind().status().value()
                 + ",\"code\":" + Json.quote(rejection.code())
                 + ",\"detail\":" + Json.quote(rejection.description())
                 + ",\"decision_id\":" + Json.quote(decisionId) + "}";
-        DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
-        return response.writeWith(Mono.just(buffer));
     }
 
     private static String title(RejectionKind kind) {

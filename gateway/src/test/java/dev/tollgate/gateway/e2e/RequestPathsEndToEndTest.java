@@ -64,7 +64,6 @@ class RequestPathsEndToEndTest extends GatewayTestBase {
         assertThat(event.errors()).singleElement().asString().startsWith("the request");
     }
 
-    /** Not a URI at all: the HTTP layer refuses it (a bare 400) before any filter, Tollgate's included. */
     @ParameterizedTest
     @ValueSource(strings = {"/api/acme/orders/42%2", "/api/acme/orders/42%G0", "/api/acme/orders/%"})
     void aMalformedEscapeIs400AndNeverForwarded(String path) {

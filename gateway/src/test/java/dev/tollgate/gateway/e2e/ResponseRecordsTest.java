@@ -5,10 +5,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.gateway.demo.Certificates;
 import dev.tollgate.gateway.forward.SmallBodyResponse;
-import dev.tollgate.gateway.testsupport.GatewayFixture;
 import dev.tollgate.gateway.testsupport.GatewayTestBase;
+import dev.tollgate.gateway.testsupport.RawTls;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -17,13 +16,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.Random;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,7 +88,7 @@ class ResponseRecordsTest extends GatewayTestBase {
             raw.setSoTimeout(10_000);
             RecordCounter counter = new RecordCounter(raw.getInputStream());
             Socket counted = new CountingSocket(raw, counter);
-            try (SSLSocket tls = (SSLSocket) context().getSocketFactory().createSocket(counted, "localhost", port,
+            try (SSLSocket tls = (SSLSocket) RawTls.context(fixture.checkout).getSocketFactory().createSocket(counted, "localhost", port,
                     true)) {
                 tls.startHandshake();
                 InputStream in = tls.getInputStream();
@@ -116,12 +110,12 @@ class ResponseRecordsTest extends GatewayTestBase {
 
     /** Reads one HTTP/1.1 answer (Content-Length or chunked): its body, and the size of its status line and headers. */
     private static Answer response(InputStream in) throws IOException {
-        String head = line(in);
+        String head = RawTls.line(in);
         assertThat(head).startsWith("HTTP/1.1 200");
         int headBytes = head.length() + 2;
         int length = -1;
         boolean chunked = false;
-        for (String h = line(in); ; h = line(in)) {
+        for (String h = RawTls.line(in); ; h = RawTls.line(in)) {
             headBytes += h.length() + 2;
             if (h.isEmpty()) {
                 break;
@@ -135,45 +129,15 @@ class ResponseRecordsTest extends GatewayTestBase {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (chunked) {
-            for (int n = Integer.parseInt(line(in).trim(), 16); n > 0; n = Integer.parseInt(line(in).trim(), 16)) {
+            for (int n = Integer.parseInt(RawTls.line(in).trim(), 16); n > 0; n = Integer.parseInt(RawTls.line(in).trim(), 16)) {
                 body.write(in.readNBytes(n));
-                line(in);
+                RawTls.line(in);
             }
-            line(in);
+            RawTls.line(in);
         } else {
             body.write(in.readNBytes(length));
         }
         return new Answer(body.toString(StandardCharsets.US_ASCII), headBytes);
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed mid-line");
-            }
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
-    }
-
-    private SSLContext context() throws Exception {
-        Certificates.Issued client = fixture.checkout;
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("client", client.key(), new char[0], new Certificate[] {client.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server-ca", GatewayFixture.get().serverCa.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
     }
 
     /** Follows the TLS record framing of what the server sends: 5-byte headers, then the announced length. */
