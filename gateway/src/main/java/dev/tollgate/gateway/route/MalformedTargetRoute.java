@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -21,11 +22,11 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Answers a request whose target is not a URI at all ({@code %G0}, a lone {@code %}, a raw {@code |}, {@code ^} or
- * non-ASCII byte) as every other refusal is answered: 400 problem+json {@code request.path}, with a decision-log line
- * and a metric. Spring builds a {@link URI} for every request before any filter runs and answers one it cannot build
- * with a bare 400 that leaves no trace; so this is a Reactor Netty route in front of Spring's handler (Boot's
- * {@code NettyRouteProvider}), which only such requests take.
+ * Answers a request Spring cannot make a {@link URI} of (a target with {@code %G0}, a lone {@code %}, a raw {@code |},
+ * {@code ^} or C1 control byte; a Host that is a broken IPv6 literal) as every other refusal is answered: 400
+ * problem+json {@code request.path}, with a decision-log line and a metric. Spring builds that URI for every request
+ * before any filter runs and answers one it cannot build with a bare 400 that leaves no trace; so this is a Reactor
+ * Netty route in front of Spring's handler (Boot's {@code NettyRouteProvider}), which only such requests take.
  */
 public final class MalformedTargetRoute implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory> {
 
@@ -48,8 +49,7 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
         }
     }
 
-    /** What Spring puts before the target: any scheme and host, which this target's reading does not depend on. */
-    private static final String BASE = "http://localhost";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final DecisionLog decisionLog;
     private final DecisionMetrics metrics;
@@ -63,15 +63,15 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
 
     @Override
     public void customize(NettyReactiveWebServerFactory factory) {
-        factory.addRouteProviders(routes -> routes.route(r -> refusal(r.uri()) != null, this::refuse));
+        factory.addRouteProviders(routes -> routes.route(r -> refusal(r) != null, this::refuse));
     }
 
     private Publisher<Void> refuse(HttpServerRequest request, HttpServerResponse response) {
-        String refusal = refusal(request.uri());
+        String refusal = refusal(request);
         String id = DecisionIds.next();
         metrics.record(null, "DENY", RequestPathFilter.REASON, false);
         decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome("DENY", 400, RequestPathFilter.REASON)
-                .request(request.method().name(), path(request.uri())).errors(List.of(refusal)).build());
+                .request(request.method().name(), loggedPath(request.uri())).errors(List.of(refusal)).build());
         byte[] body = ProblemResponses.body(RequestRejectedException.badRequest(RequestPathFilter.REASON, refusal), id)
                 .getBytes(StandardCharsets.UTF_8);
         return response.status(HttpResponseStatus.BAD_REQUEST)
@@ -82,24 +82,35 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
     }
 
     /**
-     * Why Spring could not make a URI of this request target, or {@code null} when it can. A target of RFC 3986's
-     * plain characters and well-formed escapes is decided by one scan; any other is given to {@link URI}, as Spring
-     * gives it, so the answer is Spring's.
+     * Why Spring cannot make a URI of this request, or {@code null} when it can. A target of RFC 3986's plain
+     * characters and well-formed escapes, with a host name (no IPv6 literal) and no forwarded prefix, is decided by one
+     * scan; any other request is given to Spring's own URI construction ({@link SpringUri}), so the answer is Spring's.
      */
-    static String refusal(String target) {
-        if (plain(target)) {
+    static String refusal(HttpServerRequest request) {
+        String target = request.uri();
+        String host = request.hostName();
+        if (plain(target) && (host == null || host.indexOf(':') < 0) && request.forwardedPrefix() == null) {
             return null;
         }
-        String tail = springTail(target);
         try {
-            new URI(BASE + tail);
+            SpringUri.create(request);
             return null;
         } catch (URISyntaxException e) {
-            // The tail is the target's end, or the target behind a '/': the same sum maps an index back to it.
-            int at = e.getIndex() - BASE.length() + target.length() - tail.length();
-            return "the request target is not a URI: " + e.getReason().toLowerCase(java.util.Locale.ROOT)
-                    + (e.getIndex() >= 0 && at >= 0 ? " at index " + at : "");
+            return describe(e, target);
         }
+    }
+
+    /** What is wrong, and where in the target as sent when the fault is in it rather than in the Host. */
+    private static String describe(URISyntaxException e, String target) {
+        String tail = springTail(target);
+        // Spring's input ends with the tail; the tail is the target's end, or the target behind a '/'.
+        int inTail = e.getIndex() - (e.getInput().length() - tail.length());
+        String reason = e.getReason().toLowerCase(Locale.ROOT);
+        if (e.getIndex() < 0 || inTail < 0) {
+            return "the request's Host or forwarded prefix cannot be part of a URI: " + reason;
+        }
+        return "the request target is not a URI: " + reason + " at index "
+                + Math.max(0, inTail + target.length() - tail.length());
     }
 
     static boolean plain(String target) {
@@ -148,9 +159,28 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
         return !target.isEmpty() && target.charAt(0) != '/' ? "/" + target : target;
     }
 
-    /** The target's path for the decision log: before any query, as sent. */
-    private static String path(String target) {
-        int q = target.indexOf('?');
-        return q < 0 ? target : target.substring(0, q);
+    /**
+     * The target's path for the decision log: the path Spring would have read (an absolute-form target's scheme and
+     * authority, userinfo included, are left out), before any query or fragment, with every character outside
+     * printable ASCII escaped, so that a C1 control such as NEL cannot break the log's lines.
+     */
+    static String loggedPath(String target) {
+        String path = springTail(target);
+        StringBuilder logged = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '?' || c == '#') {
+                break;
+            }
+            if (c > 0x20 && c < 0x7f) {
+                logged.append(c);
+            } else {
+                for (byte b : String.valueOf(c).getBytes(c < 0x100 ? StandardCharsets.ISO_8859_1
+                        : StandardCharsets.UTF_8)) {
+                    logged.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+            }
+        }
+        return logged.toString();
     }
 }

@@ -80,4 +80,54 @@ class MalformedTargetsEndToEndTest extends GatewayTestBase {
         assertThat(event.reason()).isEqualTo("request.path");
         assertThat(event.errors()).singleElement().asString().startsWith("the request target");
     }
+
+    /**
+     * Spring's URI holds the Host too: a Host in brackets that is no IPv6 address is refused the same way. (An
+     * unclosed bracket, {@code [::1}, Reactor Netty refuses before any route: a bare 400, like a non-numeric port.)
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"[::g]", "[1:2:3]", "[::1]]"})
+    void aHostThatCannotBePartOfAUriIsRefusedAsAProblemWithItsDecisionLine(String host) throws Exception {
+        int served = fixture.upstream.getAllServeEvents().size();
+        RawTls.Answer r = RawTls.exchange(port, fixture.checkout, RawTls.request("/api/acme/orders/42", host,
+                Map.of("Authorization", "Bearer " + fixture.token(GatewayFixture.CHECKOUT).sign()), true));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
+        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        assertThat(decisions.await(decisionId).errors()).singleElement().asString()
+                .startsWith("the request's Host or forwarded prefix cannot be part of a URI");
+    }
+
+    /** The refusal is an answer like any other: the connection carries the client's next request. */
+    @org.junit.jupiter.api.Test
+    void theConnectionServesTheNextRequestAfterARefusal() throws Exception {
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + fixture.token(GatewayFixture.CHECKOUT).sign());
+        byte[] bad = RawTls.request("/api/acme/orders/4%G0", "localhost", auth, false);
+        byte[] good = RawTls.request("/api/acme/orders/42", "localhost", auth, true);
+        byte[] both = java.util.Arrays.copyOf(bad, bad.length + good.length);
+        System.arraycopy(good, 0, both, bad.length, good.length);
+
+        List<RawTls.Answer> answers = RawTls.exchange(port, fixture.checkout, both, 2);
+
+        assertThat(answers.get(0).status()).isEqualTo(400);
+        assertThat(answers.get(0).body()).contains("malformed escape pair at index 18");
+        assertThat(answers.get(1).status()).as(answers.get(1).body()).isEqualTo(200);
+    }
+
+    /**
+     * What Reactor Netty refuses before any route (an ASCII control character in the target, a Host with an unclosed
+     * bracket or a port that is not a number) stays a bare 400 without a decision line: still refused, never forwarded.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "/api/acme/orders/4\u00012|localhost", "/api/acme/orders/4\u007f2|localhost", "/api/acme/orders/42|[::1",
+        "/api/acme/orders/42|localhost:x"})
+    void whatTheHttpLayerRefusesIsStillRefusedAndNeverForwarded(String target, String host) throws Exception {
+        int served = fixture.upstream.getAllServeEvents().size();
+        RawTls.Answer r = RawTls.exchange(port, fixture.checkout, RawTls.request(target, host,
+                Map.of("Authorization", "Bearer " + fixture.token(GatewayFixture.CHECKOUT).sign()), true));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
+    }
 }

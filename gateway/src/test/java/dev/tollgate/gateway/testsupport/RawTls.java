@@ -37,24 +37,41 @@ public final class RawTls {
 
     /** Sends {@code request} on a new connection presenting {@code client}'s certificate; reads one answer. */
     public static Answer exchange(int port, Certificates.Issued client, byte[] request) throws IOException {
+        return exchange(port, client, request, 1).get(0);
+    }
+
+    /** Sends {@code requests} (pipelined: all written at once) on one new connection; reads {@code count} answers. */
+    public static java.util.List<Answer> exchange(int port, Certificates.Issued client, byte[] requests, int count)
+            throws IOException {
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             raw.setSoTimeout(10_000);
             try (SSLSocket tls = (SSLSocket) context(client).getSocketFactory().createSocket(raw, "localhost", port,
                     true)) {
                 OutputStream out = tls.getOutputStream();
-                out.write(request);
+                out.write(requests);
                 out.flush();
-                return answer(tls.getInputStream());
+                java.util.List<Answer> answers = new java.util.ArrayList<>();
+                while (answers.size() < count) {
+                    answers.add(answer(tls.getInputStream()));
+                }
+                return answers;
             }
         }
     }
 
-    /** A GET of {@code target} exactly as given, one byte per char (ISO-8859-1), with a Host header. */
+    /** A GET of {@code target} exactly as given, one byte per char (ISO-8859-1), with a Host header; closing. */
     public static byte[] get(String target, Map<String, String> headers) {
-        StringBuilder b = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
+        return request(target, "localhost", headers, true);
+    }
+
+    /** A GET of {@code target} and {@code host} exactly as given, one byte per char (ISO-8859-1). */
+    public static byte[] request(String target, String host, Map<String, String> headers, boolean close) {
+        StringBuilder b = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ").append(host)
+                .append("\r\n");
         headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
-        return b.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return b.append(close ? "Connection: close\r\n" : "").append("\r\n").toString()
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Reads one HTTP/1.1 answer (Content-Length, chunked, or up to the close). */
