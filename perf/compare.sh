@@ -67,7 +67,7 @@ if ! need wrk || ! need nginx || ! need haproxy || ! need redis-server; then
 fi
 
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${pids[@]:-}" ${BUSY_PID:-}; do kill "$p" 2>/dev/null || true; done; }
 # The run folder is kept: perf/gatling.sh can reuse its material (-Dmaterial=<folder>).
 trap cleanup EXIT
 
@@ -299,6 +299,7 @@ LUA
 source "$ROOT/perf/procfs.sh"
 # start_gateway, row_token
 source "$ROOT/perf/gateway.sh"
+busy_load_core
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # THREADS=1: also where the gateway's CPU goes, per thread name (digits folded: reactor-http-epoll-N), in µs/req.
 thread_ticks() {

@@ -30,3 +30,15 @@ row_token() {
   [[ "$1" == *-rs256 ]] && { cat "$RUN/token-rs256.jwt"; return; }
   cat "$RUN/token.jwt"
 }
+
+# busy_load_core: with BUSY_LOAD_CORE=1, keeps core 1 (wrk, nginx, HAProxy, Redis) from ever going idle with a
+# SCHED_IDLE spinner, which yields to every real task there. On loopback, each answer the gateway sends wakes a
+# receiver on core 1; when that core sleeps, the wake-up (an inter-processor interrupt, the idle exit) is charged to
+# the gateway's system time, and a gateway whose answers come slower finds the core asleep more often. A gateway's
+# clients are on other machines: this is the loopback's cost, not the gateway's. Leaves the spinner's id in BUSY_PID.
+busy_load_core() {
+  BUSY_PID=
+  [[ "${BUSY_LOAD_CORE:-0}" == 1 ]] || return 0
+  chrt -i 0 taskset -c 1 bash -c 'while :; do :; done' &
+  BUSY_PID=$!
+}

@@ -36,7 +36,7 @@ UPSTREAM_PORT=18080
 TICKS=$(getconf CLK_TCK)
 
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${pids[@]:-}" ${BUSY_PID:-}; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 if ss -ltn | grep -qE ":(18080|20443|20444) "; then
   echo "a port this needs is taken (another comparison running?)"; exit 1
@@ -44,6 +44,7 @@ fi
 
 # start_gateway, row_token
 source perf/gateway.sh
+busy_load_core
 # The DPoP and new-token loads read one list each, warm-up and measured material together.
 # Made again whenever PerfSetup has made fresh material since.
 [[ "$RUN/proofs-all.txt" -nt "$RUN/proofs-measure.txt" ]] \
@@ -113,7 +114,7 @@ done
 
 out="$RUN/interleaved.tsv"
 : > "$out"
-echo "measuring: $ROUNDS rounds x ${#gws[@]} gateways x ${SLICE} s"
+echo "measuring: $ROUNDS rounds x ${#gws[@]} gateways x ${SLICE} s (load core kept busy: ${BUSY_LOAD_CORE:-0})"
 j0=(); for k in "${!gws[@]}"; do j0[$k]=$(jit_ticks "${gws[$k]}"); done
 for r in $(seq 1 "$ROUNDS"); do
   n=${#gws[@]}

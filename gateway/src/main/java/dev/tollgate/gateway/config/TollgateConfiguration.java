@@ -12,6 +12,7 @@ import dev.tollgate.gateway.admin.AdminSettings;
 import dev.tollgate.gateway.authn.Authenticator;
 import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.ops.DependencyMetrics;
+import dev.tollgate.gateway.ops.DependencyStateLog;
 import dev.tollgate.gateway.ops.DependenciesHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tollgate.gateway.authn.WorkloadAuthenticator;
@@ -131,7 +132,8 @@ public class TollgateConfiguration {
     DependencyRegistry dependencyRegistry(TollgateProperties properties, MeterRegistry meters) {
         DependencyMetrics metrics = new DependencyMetrics(meters);
         DependencyRegistry registry = new DependencyRegistry(properties.dependencies().templates(),
-                properties.dependencies().instances(), metrics);
+                properties.dependencies().instances(),
+                dev.tollgate.fallback.DependencyListener.all(metrics, new DependencyStateLog()));
         metrics.attach(registry);
         return registry;
     }
