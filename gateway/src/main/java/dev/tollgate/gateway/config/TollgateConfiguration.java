@@ -36,6 +36,7 @@ import dev.tollgate.gateway.identity.TrustBundleSource;
 import dev.tollgate.gateway.identity.TrustBundles;
 import dev.tollgate.gateway.identity.TrustDomains;
 import dev.tollgate.gateway.route.MalformedTargetRoute;
+import dev.tollgate.gateway.route.PathRefusals;
 import dev.tollgate.gateway.route.RequestPathFilter;
 import dev.tollgate.gateway.route.RouteGuard;
 import dev.tollgate.gateway.startup.FirstLoads;
@@ -558,13 +559,17 @@ public class TollgateConfiguration {
     }
 
     @Bean
-    RequestPathFilter requestPathFilter(TollgateProperties properties, DecisionLog decisionLog,
-                                        DecisionMetrics metrics, Clock clock) {
-        return new RequestPathFilter(properties.limits().allowEncodedSlashes(), decisionLog, metrics, clock);
+    PathRefusals pathRefusals(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
+        return new PathRefusals(decisionLog, metrics, clock);
     }
 
     @Bean
-    MalformedTargetRoute malformedTargetRoute(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
-        return new MalformedTargetRoute(decisionLog, metrics, clock);
+    RequestPathFilter requestPathFilter(TollgateProperties properties, PathRefusals refusals) {
+        return new RequestPathFilter(properties.limits().allowEncodedSlashes(), refusals);
+    }
+
+    @Bean
+    MalformedTargetRoute malformedTargetRoute(PathRefusals refusals) {
+        return new MalformedTargetRoute(refusals);
     }
 }

@@ -1,18 +1,11 @@
 package dev.tollgate.gateway.route;
 
-import dev.tollgate.gateway.decisionlog.DecisionEvent;
-import dev.tollgate.gateway.decisionlog.DecisionIds;
-import dev.tollgate.gateway.decisionlog.DecisionLog;
-import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
-import dev.tollgate.gateway.problem.RequestRejectedException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
@@ -51,14 +44,10 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private final DecisionLog decisionLog;
-    private final DecisionMetrics metrics;
-    private final Clock clock;
+    private final PathRefusals refusals;
 
-    public MalformedTargetRoute(DecisionLog decisionLog, DecisionMetrics metrics, Clock clock) {
-        this.decisionLog = decisionLog;
-        this.metrics = metrics;
-        this.clock = clock;
+    public MalformedTargetRoute(PathRefusals refusals) {
+        this.refusals = refusals;
     }
 
     @Override
@@ -68,12 +57,8 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
 
     private Publisher<Void> refuse(HttpServerRequest request, HttpServerResponse response) {
         String refusal = refusal(request);
-        String id = DecisionIds.next();
-        metrics.record(null, "DENY", RequestPathFilter.REASON, false);
-        decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome("DENY", 400, RequestPathFilter.REASON)
-                .request(request.method().name(), loggedPath(request.uri())).errors(List.of(refusal)).build());
-        byte[] body = ProblemResponses.body(RequestRejectedException.badRequest(RequestPathFilter.REASON, refusal), id)
-                .getBytes(StandardCharsets.UTF_8);
+        String id = refusals.record(request.method().name(), loggedPath(request.uri()), refusal);
+        byte[] body = ProblemResponses.body(PathRefusals.rejection(refusal), id).getBytes(StandardCharsets.UTF_8);
         return response.status(HttpResponseStatus.BAD_REQUEST)
                 .header(HttpHeaderNames.CONTENT_TYPE, ProblemResponses.PROBLEM_JSON.toString())
                 .header(HttpHeaderNames.CACHE_CONTROL, "no-store")

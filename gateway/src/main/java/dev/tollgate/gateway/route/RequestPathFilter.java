@@ -1,13 +1,6 @@
 package dev.tollgate.gateway.route;
 
-import dev.tollgate.gateway.decisionlog.DecisionEvent;
-import dev.tollgate.gateway.decisionlog.DecisionIds;
-import dev.tollgate.gateway.decisionlog.DecisionLog;
-import dev.tollgate.gateway.ops.DecisionMetrics;
 import dev.tollgate.gateway.problem.ProblemResponses;
-import dev.tollgate.gateway.problem.RequestRejectedException;
-import java.time.Clock;
-import java.util.List;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -23,19 +16,12 @@ import reactor.core.publisher.Mono;
  */
 public final class RequestPathFilter implements WebFilter, Ordered {
 
-    static final String REASON = "request.path";
-
     private final boolean allowEncodedSlashes;
-    private final DecisionLog decisionLog;
-    private final DecisionMetrics metrics;
-    private final Clock clock;
+    private final PathRefusals refusals;
 
-    public RequestPathFilter(boolean allowEncodedSlashes, DecisionLog decisionLog, DecisionMetrics metrics,
-                             Clock clock) {
+    public RequestPathFilter(boolean allowEncodedSlashes, PathRefusals refusals) {
         this.allowEncodedSlashes = allowEncodedSlashes;
-        this.decisionLog = decisionLog;
-        this.metrics = metrics;
-        this.clock = clock;
+        this.refusals = refusals;
     }
 
     @Override
@@ -51,11 +37,8 @@ public final class RequestPathFilter implements WebFilter, Ordered {
         if (refusal == null) {
             return chain.filter(exchange);
         }
-        String id = DecisionIds.next();
-        metrics.record(null, "DENY", REASON, false);
-        decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome("DENY", 400, REASON)
-                .request(request.getMethod().name(), request.getURI().getRawPath()).errors(List.of(refusal)).build());
-        return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.badRequest(REASON, refusal), id);
+        String id = refusals.record(request.getMethod().name(), uri.getRawPath(), refusal);
+        return ProblemResponses.write(exchange.getResponse(), PathRefusals.rejection(refusal), id);
     }
 
     /**
