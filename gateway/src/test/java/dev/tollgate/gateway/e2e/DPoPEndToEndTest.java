@@ -42,7 +42,7 @@ class DPoPEndToEndTest extends GatewayTestBase {
     static DecisionEvent eventOf(TlsClient.Response r) {
         String id = r.header("X-Tollgate-Decision-Id");
         if (id == null) {
-            id = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+            id = r.problemDecisionId();
         }
         return decisions.await(id);
     }

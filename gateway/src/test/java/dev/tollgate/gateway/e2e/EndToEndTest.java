@@ -131,7 +131,7 @@ class EndToEndTest extends GatewayTestBase {
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(r.body()).contains("\"code\":\"policy.denied\"").doesNotContain("no-deletes");
-        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        String decisionId = r.problemDecisionId();
         DecisionEvent event = decisions.await(decisionId);
         assertThat(event.effect()).isEqualTo("DENY");
         assertThat(event.decidingRules()).as("forbid overrides permit").containsExactly("no-deletes");
@@ -142,7 +142,7 @@ class EndToEndTest extends GatewayTestBase {
         String token = fixture.token(GatewayFixture.CHECKOUT).sign();
         TlsClient.Response r = client(fixture.checkout).get("/api/acme/admin", TlsClient.bearer(token));
         assertThat(r.status()).isEqualTo(403);
-        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        String decisionId = r.problemDecisionId();
         assertThat(decisions.await(decisionId).decidingRules()).isEmpty();
     }
 

@@ -58,7 +58,7 @@ class EntityStoreTest extends GatewayTestBase {
                 + "\",\"attributes\":{\"level\":3,\"owner\":\"x\"}}").status()).isEqualTo(200);
         TlsClient.Response above = call("GET", doc);
         assertThat(above.status()).isEqualTo(403);
-        String id = above.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        String id = above.problemDecisionId();
         assertThat(decisions.await(id).decidingRules()).containsExactly("above-clearance");
 
         TlsClient.Response read = adminCall("GET", "/entities/initech/resources?id=" + doc, null);

@@ -24,7 +24,7 @@ class EvidenceTest extends GatewayTestBase {
         TlsClient client = client(fixture.checkout);
         TlsClient.Response forgotten = client.get("/forgotten/x", Map.of());
         assertThat(forgotten.status()).isEqualTo(403);
-        String id = decisionId(forgotten);
+        String id = forgotten.problemDecisionId();
         DecisionEvent refused = decisions.await(id);
         assertThat(refused.reason()).isEqualTo("route.unprotected");
         assertThat(refused.effect()).isEqualTo("DENY");
@@ -55,9 +55,5 @@ class EvidenceTest extends GatewayTestBase {
             assertThat(allowed.status()).as("logged status for an upstream %s", status).isEqualTo(status);
             assertThat(decisions.count(allowed.decisionId())).isEqualTo(1);
         }
-    }
-
-    private static String decisionId(TlsClient.Response r) {
-        return r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
     }
 }

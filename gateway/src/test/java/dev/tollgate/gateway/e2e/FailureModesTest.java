@@ -109,8 +109,8 @@ class FailureModesTest extends AbstractGatewayTest {
 
     private DecisionEvent eventOf(TlsClient.Response r) {
         String id = r.header("X-Tollgate-Decision-Id");
-        if (id == null && r.body().contains("decision_id")) {
-            id = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        if (id == null) {
+            id = r.problemDecisionId();
         }
         if (id == null) {
             id = fixture.upstream.getAllServeEvents().get(0).getRequest().getHeader("X-Tollgate-Decision-Id");

@@ -73,7 +73,7 @@ class MalformedTargetsEndToEndTest extends GatewayTestBase {
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");
         assertThat(r.body()).contains("\"code\":\"request.path\"").doesNotContain("Exception");
         assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
-        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        String decisionId = r.problemDecisionId();
         DecisionEvent event = decisions.await(decisionId);
         assertThat(event.effect()).isEqualTo("DENY");
         assertThat(event.status()).isEqualTo(400);
@@ -94,7 +94,7 @@ class MalformedTargetsEndToEndTest extends GatewayTestBase {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
-        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        String decisionId = r.problemDecisionId();
         assertThat(decisions.await(decisionId).errors()).singleElement().asString()
                 .startsWith("the request's Host or forwarded prefix cannot be part of a URI");
     }

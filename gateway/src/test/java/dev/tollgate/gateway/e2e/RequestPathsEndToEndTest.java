@@ -55,7 +55,7 @@ class RequestPathsEndToEndTest extends GatewayTestBase {
         assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(r.body()).contains("\"code\":\"request.path\"");
         assertThat(fixture.upstream.getAllServeEvents()).as("nothing reached the upstream").hasSize(served);
-        String decisionId = r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+        String decisionId = r.problemDecisionId();
         DecisionEvent event = decisions.await(decisionId);
         assertThat(event.effect()).isEqualTo("DENY");
         assertThat(event.status()).isEqualTo(400);

@@ -29,7 +29,7 @@ class RevocationAndCacheTest extends GatewayTestBase {
     private DecisionEvent call(TlsClient client, String path, String token) {
         TlsClient.Response r = client.get(path, token == null ? Map.of() : TlsClient.bearer(token));
         String id = r.header("X-Tollgate-Decision-Id") != null ? r.header("X-Tollgate-Decision-Id")
-                : r.body().replaceAll(".*\"decision_id\":\"([0-9a-f]+)\".*", "$1");
+                : r.problemDecisionId();
         if (r.status() == 200) {
             id = fixture.upstream.getAllServeEvents().get(0).getRequest().getHeader("X-Tollgate-Decision-Id");
         }

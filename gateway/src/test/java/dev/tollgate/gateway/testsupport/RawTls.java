@@ -30,6 +30,11 @@ public final class RawTls {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
+
+        /** The {@code decision_id} of a problem+json body (a refused request's), or {@code null} when it has none. */
+        public String problemDecisionId() {
+            return TlsClient.problemDecisionId(body);
+        }
     }
 
     private RawTls() {

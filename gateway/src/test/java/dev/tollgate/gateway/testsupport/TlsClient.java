@@ -16,6 +16,20 @@ public final class TlsClient {
         public String header(String name) {
             return headers.get(name);
         }
+
+        /** The {@code decision_id} of a problem+json body (a refused request's), or {@code null} when it has none. */
+        public String problemDecisionId() {
+            return TlsClient.problemDecisionId(body);
+        }
+    }
+
+    private static final java.util.regex.Pattern DECISION_ID =
+            java.util.regex.Pattern.compile("\"decision_id\":\"([0-9a-f]+)\"");
+
+    /** The {@code decision_id} of a problem+json body, or {@code null} when it has none. */
+    public static String problemDecisionId(String body) {
+        java.util.regex.Matcher m = DECISION_ID.matcher(body);
+        return m.find() ? m.group(1) : null;
     }
 
     private final HttpClient client;
