@@ -5,6 +5,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import reactor.netty.http.client.HttpClient;
 
@@ -23,12 +25,11 @@ public final class TlsClient {
         }
     }
 
-    private static final java.util.regex.Pattern DECISION_ID =
-            java.util.regex.Pattern.compile("\"decision_id\":\"([0-9a-f]+)\"");
+    private static final Pattern DECISION_ID = Pattern.compile("\"decision_id\":\"([0-9a-f]+)\"");
 
     /** The {@code decision_id} of a problem+json body, or {@code null} when it has none. */
     public static String problemDecisionId(String body) {
-        java.util.regex.Matcher m = DECISION_ID.matcher(body);
+        Matcher m = DECISION_ID.matcher(body);
         return m.find() ? m.group(1) : null;
     }
 
