@@ -24,7 +24,7 @@ class DecisionLogConfiguration {
         return new DecisionLog(settings.capacity(), DecisionLog.Overflow.parse(settings.overflow()), sinks);
     }
 
-    /** Dropped and refused events are metrics whichever overflow mode is chosen; free room is a gauge. */
+    /** Dropped, refused and failed events are metrics whichever overflow mode is chosen; free room is a gauge. */
     @Bean
     MeterBinder decisionLogMeters(DecisionLog decisionLog) {
         return registry -> {
@@ -34,6 +34,11 @@ class DecisionLogConfiguration {
             FunctionCounter.builder("tollgate.decision_log.refused", decisionLog, DecisionLog::refusedCount)
                     .description("Requests answered 503 because the log was full (overflow: refuse)")
                     .register(registry);
+            FunctionCounter.builder("tollgate.decision_log.failed", decisionLog, DecisionLog::failedCount)
+                    .description("Decision events lost because the log could not be written (a full disk)")
+                    .register(registry);
+            Gauge.builder("tollgate.decision_log.failing", decisionLog, log -> log.failing() ? 1 : 0)
+                    .description("1 while the decision log cannot be written, else 0").register(registry);
             Gauge.builder("tollgate.decision_log.free", decisionLog, DecisionLog::freeCapacity)
                     .description("Room left in the decision log's queue").register(registry);
         };

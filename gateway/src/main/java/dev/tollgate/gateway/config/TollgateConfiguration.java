@@ -549,8 +549,9 @@ public class TollgateConfiguration {
 
     @Bean
     DependenciesHealthIndicator tollgateHealthIndicator(DependencyRegistry dependencies,
-                                                        RevocationStore revocations, List<IssuerKeys> issuerKeys) {
-        return new DependenciesHealthIndicator(dependencies, revocations, issuerKeys);
+                                                        RevocationStore revocations, List<IssuerKeys> issuerKeys,
+                                                        DecisionLog decisionLog) {
+        return new DependenciesHealthIndicator(dependencies, revocations, issuerKeys, decisionLog);
     }
 
     @Bean

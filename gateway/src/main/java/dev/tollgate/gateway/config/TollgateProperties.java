@@ -277,8 +277,8 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
     /**
      * @param path     JSON-lines file, or {@code -} for standard output
      * @param capacity events buffered between request threads and the writer
-     * @param overflow    drop (count and serve) or refuse (503 on enforcing routes) while the log is full
-     * @param maxFileSize rotate the file past this size (e.g. 100MB); unset: never
+     * @param overflow    drop (count and serve) or refuse (503 on enforcing routes) while the log is full or failing
+     * @param maxFileSize rotate the file past this size (default 100MB); none: never
      * @param maxFiles    rotated files kept (decisions.jsonl.1 ... .N)
      * @param stdout      also write every line to standard output (for a cluster's log collector)
      */
@@ -295,26 +295,31 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
             if (maxFiles < 0) {
                 throw new IllegalArgumentException("tollgate.decision-log.max-files must not be negative");
             }
-            if (maxFileSize != null) {
+            // Capped by default: a client sending requests at line rate writes ~700 bytes each, and an uncapped log
+            // fills the disk. "none" keeps one growing file, for a host whose own rotation (logrotate) bounds it.
+            maxFileSize = maxFileSize == null ? DEFAULT_MAX_FILE_SIZE : maxFileSize.trim();
+            if (!NO_CAP.equals(maxFileSize)) {
                 long bytes;
                 try {
                     bytes = org.springframework.util.unit.DataSize.parse(maxFileSize).toBytes();
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("tollgate.decision-log.max-file-size must be a size such as"
-                            + " 100MB, not '" + maxFileSize + "'");
+                            + " 100MB, or none, not '" + maxFileSize + "'");
                 }
-                // 0 or less used to mean "never rotate" without a word; leaving the setting out says that.
                 if (bytes <= 0) {
-                    throw new IllegalArgumentException("tollgate.decision-log.max-file-size must be more than 0 (leave"
-                            + " it out to never rotate), was " + maxFileSize);
+                    throw new IllegalArgumentException("tollgate.decision-log.max-file-size must be more than 0 (none:"
+                            + " never rotate), was " + maxFileSize);
                 }
             }
             stdout = stdout != null && stdout;
         }
 
+        static final String DEFAULT_MAX_FILE_SIZE = "100MB";
+        static final String NO_CAP = "none";
+
         /** The file's size cap in bytes, {@code 0} for none. */
         public long maxFileBytes() {
-            return maxFileSize == null ? 0 : org.springframework.util.unit.DataSize.parse(maxFileSize).toBytes();
+            return NO_CAP.equals(maxFileSize) ? 0 : org.springframework.util.unit.DataSize.parse(maxFileSize).toBytes();
         }
     }
 

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * lets an enforcing route {@link #reserve() reserve} room for its event before it decides, and answer 503 when there is
  * none, so that no request is served without its line. Either way the count is a metric.
  * <p>
+ * A sink can fail to write (a full disk). With {@code drop} the batch is counted lost ({@code failed}) and requests
+ * are served; with {@code refuse} the batch keeps its room and is offered again every {@link #RETRY_INTERVAL}, and
+ * enforcing routes answer 503 until it is written, so the outage costs availability, never a line. The writer thread
+ * outlives every failure: a sink that throws is the sink's problem, never the end of the audit trail.
+ * <p>
  * The writer wakes every {@link #BATCH_INTERVAL} (sooner when the queue fills past a quarter) and writes what has
  * gathered in one go. Waking it for every event cost a thread hand-off, a context switch and a write per request —
  * about 70 µs of CPU per request on a one-core gateway, more than the whole policy decision.
@@ -30,6 +35,8 @@ public final class DecisionLog implements AutoCloseable {
 
     /** How long an event may wait to be written with the ones after it. */
     static final Duration BATCH_INTERVAL = Duration.ofMillis(20);
+    /** How often a batch a sink could not write is offered to it again (overflow: refuse). */
+    static final Duration RETRY_INTERVAL = Duration.ofMillis(250);
 
     /** What a full queue means for requests. */
     public enum Overflow {
@@ -63,6 +70,10 @@ public final class DecisionLog implements AutoCloseable {
     private final LineBuffer line = new LineBuffer();
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Events a sink could not write and that were given up (overflow: drop, or at shutdown). */
+    private final AtomicLong failed = new AtomicLong();
+    /** The last batch failed in some sink; cleared by the first batch every sink takes. */
+    private volatile boolean failing;
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -87,10 +98,26 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /**
+     * Whether the log cannot write now (a full disk, an I/O error): from the first failed batch until a batch is
+     * written again. With {@link Overflow#REFUSE} nothing can be {@link #reserve() reserved} meanwhile.
+     */
+    public boolean failing() {
+        return failing;
+    }
+
+    /** Events a sink could not write and that were given up. */
+    public long failedCount() {
+        return failed.get();
+    }
+
+    /**
      * Reserves room for one event, to be filled by {@link #recordReserved}; {@code false} when the log is full. Every
      * reservation must be filled exactly once.
      */
     public boolean reserve() {
+        if (failing && overflow == Overflow.REFUSE) {
+            return false; // no line can be written now: the request would be served without one
+        }
         while (true) {
             int f = free.get();
             if (f <= 0) {
@@ -165,21 +192,35 @@ public final class DecisionLog implements AutoCloseable {
 
     private void drain() {
         List<DecisionEvent> batch = new ArrayList<>();
+        // Sinks that have yet to take the batch in hand: with overflow: refuse, a batch a sink could not write keeps
+        // its room and is offered to that sink again, so that no line is lost while the disk is full.
+        List<DecisionSink> owing = List.of();
         while (true) {
             boolean stopping = !running;
-            queue.drain(batch::add);
-            for (DecisionEvent event : batch) {
-                write(event);
-                free.incrementAndGet();
+            if (owing.isEmpty()) {
+                queue.drain(batch::add);
+                owing = batch.isEmpty() ? List.of() : writeBatch(batch, sinks);
+            } else {
+                owing = writeBatch(batch, owing);
             }
             if (!batch.isEmpty()) {
-                sinks.forEach(DecisionSink::flush);
-                batch.clear();
+                if (owing.isEmpty()) {
+                    recovered();
+                } else if (overflow == Overflow.DROP || stopping) {
+                    lost(batch.size());
+                    owing = List.of();
+                }
+                if (owing.isEmpty()) {
+                    free.addAndGet(batch.size());
+                    batch.clear();
+                }
             }
-            if (stopping && queue.isEmpty()) {
+            if (stopping && owing.isEmpty() && queue.isEmpty()) {
                 return;
             }
-            if (queue.isEmpty()) {
+            if (!owing.isEmpty()) {
+                LockSupport.parkNanos(this, RETRY_INTERVAL.toNanos());
+            } else if (queue.isEmpty()) {
                 LockSupport.parkNanos(this, BATCH_INTERVAL.toNanos());
             }
             if (Thread.interrupted()) {
@@ -188,22 +229,64 @@ public final class DecisionLog implements AutoCloseable {
         }
     }
 
-    private void write(DecisionEvent event) {
-        line.reset();
-        try {
-            encoder.encode(event, line);
-        } catch (RuntimeException e) {
-            // An event that cannot be encoded must not stop the writer, which serves every request after it.
-            log.warn("decision {} could not be encoded, not written: {}", event.decisionId(), e.toString());
-            countDropped();
-            return;
-        }
-        for (DecisionSink sink : sinks) {
+    /** Writes and flushes the batch to each sink; returns the sinks that failed (they threw the batch away). */
+    private List<DecisionSink> writeBatch(List<DecisionEvent> batch, List<DecisionSink> targets) {
+        List<DecisionSink> failedSinks = null;
+        for (DecisionEvent event : batch) {
+            line.reset();
             try {
-                sink.write(event, line.bytes(), line.size());
+                encoder.encode(event, line);
             } catch (RuntimeException e) {
-                log.warn("decision sink {} failed: {}", sink.getClass().getSimpleName(), e.toString());
+                // An event that cannot be encoded must not stop the writer, which serves every request after it.
+                log.warn("decision {} could not be encoded, not written: {}", event.decisionId(), e.toString());
+                countDropped();
+                continue;
             }
+            for (DecisionSink sink : targets) {
+                if (failedSinks != null && failedSinks.contains(sink)) {
+                    continue;
+                }
+                try {
+                    sink.write(event, line.bytes(), line.size());
+                } catch (RuntimeException e) {
+                    failedSinks = sinkFailed(failedSinks, sink, e);
+                }
+            }
+        }
+        for (DecisionSink sink : targets) {
+            if (failedSinks != null && failedSinks.contains(sink)) {
+                continue;
+            }
+            try {
+                sink.flush();
+            } catch (RuntimeException e) {
+                failedSinks = sinkFailed(failedSinks, sink, e);
+            }
+        }
+        return failedSinks == null ? List.of() : failedSinks;
+    }
+
+    private List<DecisionSink> sinkFailed(List<DecisionSink> failedSinks, DecisionSink sink, RuntimeException e) {
+        if (!failing) {
+            failing = true;
+            // Once per outage, not per event: a full disk must not become a flood of warnings too.
+            log.warn("decision log cannot write ({}); {}", e.getMessage(), overflow == Overflow.REFUSE
+                    ? "enforcing routes answer 503 decision-log.unavailable until it can"
+                    : "requests are served and their lines counted in tollgate.decision_log.failed until it can");
+        }
+        List<DecisionSink> list = failedSinks == null ? new ArrayList<>(1) : failedSinks;
+        list.add(sink);
+        return list;
+    }
+
+    private void lost(int events) {
+        failed.addAndGet(events);
+    }
+
+    private void recovered() {
+        if (failing) {
+            failing = false;
+            log.warn("decision log writes again ({} events lost to write failures so far)", failed.get());
         }
     }
 

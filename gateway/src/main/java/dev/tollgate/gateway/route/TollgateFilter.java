@@ -101,9 +101,12 @@ public final class TollgateFilter implements GatewayFilter {
         if (!trace.reserved && c.decisionLog().overflow() == DecisionLog.Overflow.REFUSE) {
             // No room for this request's line: with overflow: refuse, no request is served without its evidence.
             c.decisionLog().refused();
-            c.metrics().record(trace.routeId, "ERROR", "decision-log.full", false);
-            return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.unavailable(
-                    "decision-log.full", "the decision log cannot take more events now; try again shortly",
+            boolean failing = c.decisionLog().failing();
+            String code = failing ? "decision-log.unavailable" : "decision-log.full";
+            c.metrics().record(trace.routeId, "ERROR", code, false);
+            return ProblemResponses.write(exchange.getResponse(), RequestRejectedException.unavailable(code, failing
+                    ? "the decision log cannot be written now; try again shortly"
+                    : "the decision log cannot take more events now; try again shortly",
                     java.time.Duration.ofSeconds(1)), decisionId);
         }
         return c.authenticator().authenticate(exchange, route)

@@ -183,6 +183,22 @@ class SettingRangesTest {
                     .startsWith("2").contains("max-file-size must be more than 0");
         }
         assertThat(validate(withSetting("tollgate.decision-log.max-file-size", "100MB"))).startsWith("0");
+        assertThat(validate(withSetting("tollgate.decision-log.max-file-size", "none"))).startsWith("0");
+        for (String typo : List.of("unlimited", "nonee", "100 MiB")) {
+            assertThat(validate(withSetting("tollgate.decision-log.max-file-size", typo))).as(typo)
+                    .startsWith("2").contains("max-file-size must be a size such as 100MB, or none");
+        }
+    }
+
+    /** A log that grows with every request is a disk a client can fill: unset means capped, "none" has to be said. */
+    @Test
+    void theDecisionLogIsCappedUnlessTheOperatorSaysNone() {
+        TollgateProperties.DecisionLogSettings unset = new TollgateProperties.DecisionLogSettings(null, null, null,
+                null, null, null);
+        assertThat(unset.maxFileBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(unset.maxFiles()).isEqualTo(5);
+        assertThat(new TollgateProperties.DecisionLogSettings(null, null, null, "none", null, null).maxFileBytes())
+                .isZero();
     }
 
     /**

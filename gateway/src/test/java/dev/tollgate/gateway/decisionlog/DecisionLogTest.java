@@ -183,4 +183,96 @@ class DecisionLogTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DecisionLog.Overflow.parse("block"))
                 .hasMessageContaining("drop or refuse");
     }
+
+    /** A sink whose disk is full while {@code full} is set: it throws, as FileDecisionSink does, and keeps nothing. */
+    static final class FullDiskSink implements DecisionSink {
+        volatile boolean full;
+        final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        final List<String> batch = new java.util.ArrayList<>();
+        final List<String> ids = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void write(DecisionEvent event, byte[] json, int length) {
+            batch.add(event.decisionId());
+        }
+
+        @Override
+        public void flush() {
+            if (full) {
+                batch.clear();
+                failures.incrementAndGet();
+                throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+            }
+            ids.addAll(batch);
+            batch.clear();
+        }
+    }
+
+    /**
+     * A full disk under overflow: drop loses the failed batches' lines, counted, serves on, and the writer outlives the
+     * failure: lines recorded after the disk has room again are written.
+     */
+    @Test
+    void dropModeCountsWhatTheDiskCouldNotTakeAndWritesAgainOnceItCan() {
+        FullDiskSink sink = new FullDiskSink();
+        sink.full = true;
+        try (DecisionLog log = new DecisionLog(64, List.of(sink))) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(log.record(event("lost-" + i))).as("drop mode: a request is not refused").isTrue();
+            }
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> log.failedCount() == 5);
+            assertThat(log.failing()).isTrue();
+            assertThat(log.reserve()).as("drop mode serves while failing").isTrue();
+            log.recordReserved(event("lost-5"));
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> log.failedCount() == 6);
+            sink.full = false;
+            log.record(event("kept"));
+            // Failed events gave their room back; the first batch written ends the failure.
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> sink.ids.contains("kept") && !log.failing()
+                    && log.freeCapacity() == 64);
+        }
+        assertThat(sink.ids).containsExactly("kept");
+    }
+
+    /**
+     * Overflow: refuse is "no request served without its line", so a full disk must not lose one: the batch that failed
+     * is offered again, requests are refused meanwhile, and every line is written, in order, once the disk has room.
+     */
+    @Test
+    void refuseModeKeepsTheFailedBatchRefusesMeanwhileAndLosesNoLine() {
+        FullDiskSink sink = new FullDiskSink();
+        sink.full = true;
+        try (DecisionLog log = new DecisionLog(64, DecisionLog.Overflow.REFUSE, List.of(sink))) {
+            assertThat(log.reserve()).isTrue();
+            log.recordReserved(event("first"));
+            dev.tollgate.gateway.testsupport.Conditions.await(log::failing);
+            assertThat(log.reserve()).as("no line can be written: refuse").isFalse();
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> sink.failures.get() >= 2); // offered again
+            assertThat(log.freeCapacity()).as("the failed batch keeps its room").isEqualTo(63);
+            sink.full = false;
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> !log.failing());
+            assertThat(log.reserve()).isTrue();
+            log.recordReserved(event("second"));
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> sink.ids.size() == 2);
+            assertThat(log.failedCount()).isZero();
+        }
+        assertThat(sink.ids).containsExactly("first", "second");
+    }
+
+    /** With two sinks, the one that failed gets the batch again; the one that took it does not get it twice. */
+    @Test
+    void aBatchIsOfferedAgainOnlyToTheSinkThatFailed() {
+        FullDiskSink file = new FullDiskSink();
+        FullDiskSink stdout = new FullDiskSink();
+        file.full = true;
+        try (DecisionLog log = new DecisionLog(64, DecisionLog.Overflow.REFUSE, List.of(file, stdout))) {
+            assertThat(log.reserve()).isTrue();
+            log.recordReserved(event("only"));
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> file.failures.get() >= 2);
+            file.full = false;
+            dev.tollgate.gateway.testsupport.Conditions.await(() -> !log.failing());
+        }
+        assertThat(file.ids).containsExactly("only");
+        assertThat(stdout.ids).containsExactly("only");
+    }
 }

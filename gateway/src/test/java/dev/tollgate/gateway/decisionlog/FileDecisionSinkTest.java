@@ -119,4 +119,112 @@ class FileDecisionSinkTest {
                     .isEqualTo("b" + (n / perBatch) + "-" + (n % perBatch));
         }
     }
+
+    /** Lines "n0".."n(count-1)" as one batch; the last line flushed. */
+    static void batch(FileDecisionSink sink, String prefix, int count) {
+        DecisionEventEncoder encoder = new DecisionEventEncoder();
+        for (int i = 0; i < count; i++) {
+            byte[] json = encoder.encode(event(prefix + i, "spiffe://acme.demo/sa/checkout", "/api/" + i))
+                    .getBytes(StandardCharsets.UTF_8);
+            sink.write(null, json, json.length);
+        }
+        sink.flush();
+    }
+
+    static List<String> ids(Path file) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            ids.add(JSON.readTree(line).get("decision_id").asString()); // a half line does not parse
+        }
+        return ids;
+    }
+
+    /** A disk that takes {@code room} more bytes once {@code full} is set, then refuses, as ENOSPC does. */
+    static final class FillingDisk implements FileDecisionSink.Opener {
+        volatile boolean full;
+        volatile int room;
+
+        @Override
+        public java.io.OutputStream append(Path path) throws java.io.IOException {
+            java.io.OutputStream file = Files.newOutputStream(path, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return new java.io.FilterOutputStream(file) {
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    if (full) {
+                        int taken = Math.min(len, room);
+                        file.write(b, off, taken);
+                        room -= taken;
+                        if (taken < len) {
+                            throw new java.io.IOException("No space left on device");
+                        }
+                        return;
+                    }
+                    file.write(b, off, len);
+                }
+            };
+        }
+    }
+
+    /**
+     * A batch the disk took part of before it filled leaves half a line, which would make the next line unreadable too
+     * ({@code ...half{"decision_id":...}}). The next batch opens the file again and cuts it back to the end of the last
+     * whole batch, for any point of the failed batch the disk stopped at.
+     */
+    @Test
+    void aBatchCutShortByAFullDiskLeavesNoHalfLine() throws Exception {
+        for (int room : new int[] {0, 1, 200, 333, 999, 2047}) {
+            Path file = dir.resolve("cut-" + room + ".jsonl");
+            FillingDisk disk = new FillingDisk();
+            try (FileDecisionSink sink = new FileDecisionSink(file.toString(), 0, 0, disk, Long.MAX_VALUE)) {
+                batch(sink, "a", 3);
+                disk.room = room;
+                disk.full = true;
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch(sink, "lost", 5))
+                        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("No space left");
+                assertThat(Files.size(file)).as("the disk took %d bytes of the batch", room)
+                        .isEqualTo(Files.readAllBytes(file).length);
+                disk.full = false;
+                batch(sink, "b", 2);
+            }
+            assertThat(ids(file)).as("room %d", room).containsExactly("a0", "a1", "a2", "b0", "b1");
+        }
+    }
+
+    /** The kernel's own ENOSPC: the path names /dev/full (through a link) until a real file is put there. */
+    @Test
+    void aRealFullDeviceFailsTheBatchAndTheFilePutBackIsWritten() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here");
+        Path file = dir.resolve("decisions.jsonl");
+        Files.createSymbolicLink(file, Path.of("/dev/full"));
+        try (FileDecisionSink sink = new FileDecisionSink(file.toString())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch(sink, "lost", 2))
+                    .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("No space left");
+            Files.delete(file);
+            batch(sink, "kept", 2);
+        }
+        assertThat(Files.isSymbolicLink(file)).isFalse();
+        assertThat(ids(file)).containsExactly("kept0", "kept1");
+    }
+
+    /** logrotate without copytruncate moves the file away: the next batch goes to a new file at the path. */
+    @Test
+    void aFileMovedAwayIsFollowedByANewOneAtThePath() throws Exception {
+        Path file = dir.resolve("decisions.jsonl");
+        Path moved = dir.resolve("decisions.jsonl-20261206");
+        try (FileDecisionSink sink = new FileDecisionSink(file.toString(), 0, 0, FileDecisionSinkTest::append, 0)) {
+            batch(sink, "old", 2);
+            Files.move(file, moved);
+            batch(sink, "new", 2);
+            Files.delete(file);
+            batch(sink, "after-delete", 1);
+        }
+        assertThat(ids(moved)).containsExactly("old0", "old1");
+        assertThat(ids(file)).containsExactly("after-delete0");
+    }
+
+    static java.io.OutputStream append(Path path) throws java.io.IOException {
+        return Files.newOutputStream(path, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
 }

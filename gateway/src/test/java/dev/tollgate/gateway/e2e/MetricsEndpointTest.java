@@ -62,6 +62,8 @@ class MetricsEndpointTest extends GatewayTestBase {
                 .contains("tollgate_decision_log_dropped_total")
                 .contains("tollgate_decision_log_refused_total")
                 .contains("tollgate_decision_log_free")
+                .contains("tollgate_decision_log_failed_total")
+                .contains("tollgate_decision_log_failing 0.0")
                 .contains("tollgate_policy_tenants")
                 .containsPattern("tollgate_policy_revision\\{revision=\"[0-9a-f]+[^\"]*\",tenant=\"acme\"} 1");
         assertThat(body).contains("tollgate_phase_duration_seconds_bucket{phase=\"upstream\",route=\"public\"")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tollgate.fallback.DependencyRegistry;
 import dev.tollgate.gateway.TollgateApplication;
+import dev.tollgate.gateway.decisionlog.DecisionLog;
 import dev.tollgate.gateway.revocation.LocalRevocationStore;
 import dev.tollgate.gateway.testsupport.AbstractGatewayTest;
 import dev.tollgate.gateway.testsupport.TestProofs;
@@ -77,12 +78,12 @@ class StartupAndReadinessTest {
         local.start().block(Duration.ofSeconds(5));
         IssuerKeys unreachable = keys(null, URI.create("http://127.0.0.1:9/jwks"));
         unreachable.start().onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(Duration.ofSeconds(30));
-        try {
+        try (DecisionLog decisions = new DecisionLog(16, List.of())) {
             Health up = new DependenciesHealthIndicator(DependencyRegistry.ofDefaults(), new LocalRevocationStore(),
-                    List.of(local)).health();
+                    List.of(local), decisions).health();
             assertThat(up.getStatus()).isEqualTo(Status.UP);
             Health down = new DependenciesHealthIndicator(DependencyRegistry.ofDefaults(), new LocalRevocationStore(),
-                    List.of(local, unreachable)).health();
+                    List.of(local, unreachable), decisions).health();
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);
             assertThat(down.getDetails().get("issuersWithoutKeys")).isEqualTo(List.of("https://issuer.startup.test"));
         } finally {

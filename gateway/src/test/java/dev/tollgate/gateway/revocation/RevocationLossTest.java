@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.fallback.DependencyRegistry;
 import dev.tollgate.gateway.redis.RedisAccess;
+import dev.tollgate.gateway.testsupport.Conditions;
 import dev.tollgate.gateway.testsupport.RedisProcess;
 import dev.tollgate.gateway.testsupport.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +33,7 @@ class RevocationLossTest {
             assertThat(b.awaitCurrent(Duration.ofSeconds(5))).isTrue();
             a.revoke(new Revocation(RevocationKind.PRINCIPAL, PRINCIPAL, Instant.now(), "ops"))
                     .block(Duration.ofSeconds(2));
-            await(() -> b.check(PRINCIPAL, null, null, null, null).revoked());
+            Conditions.await(() -> b.check(PRINCIPAL, null, null, null, null).revoked());
 
             // Redis restarts without persistence: the data set is gone. From then on, at no moment does either
             // instance allow the revoked principal.
@@ -46,7 +46,7 @@ class RevocationLossTest {
                 Thread.onSpinWait();
             }
             // Both have noticed the loss (the epoch is gone) and, until a reseed, call the list not current.
-            await(() -> a.lost() && b.lost());
+            Conditions.await(() -> a.lost() && b.lost());
             until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             while (System.nanoTime() < until) {
                 for (RedisRevocationStore s : new RedisRevocationStore[] {a, b}) {
@@ -59,16 +59,16 @@ class RevocationLossTest {
 
             // The operator reseeds from instance a: every instance, and a new one, is current and agrees.
             a.reseed().block(Duration.ofSeconds(2));
-            await(() -> a.check(PRINCIPAL, null, null, null, null).staleMillis() == 0
+            Conditions.await(() -> a.check(PRINCIPAL, null, null, null, null).staleMillis() == 0
                     && b.check(PRINCIPAL, null, null, null, null).staleMillis() == 0);
             assertThat(b.check(PRINCIPAL, null, null, null, null).revoked()).isTrue();
             try (RedisRevocationStore fresh = store(redis.uri(), prefix, deps)) {
                 assertThat(fresh.awaitCurrent(Duration.ofSeconds(5))).isTrue();
-                await(() -> fresh.check(PRINCIPAL, null, null, null, null).revoked());
+                Conditions.await(() -> fresh.check(PRINCIPAL, null, null, null, null).revoked());
             }
             // And lifting works as before on the reseeded set.
             a.lift(RevocationKind.PRINCIPAL, PRINCIPAL).block(Duration.ofSeconds(2));
-            await(() -> !b.check(PRINCIPAL, null, null, null, null).revoked());
+            Conditions.await(() -> !b.check(PRINCIPAL, null, null, null, null).revoked());
         } finally {
             redis.close();
         }
@@ -88,7 +88,7 @@ class RevocationLossTest {
             // What an older version left behind: the same entries at the key without the hash tag.
             try (RedisAccess raw = new RedisAccess(redis.uri(), Duration.ofSeconds(1))) {
                 raw.start(c -> { });
-                await(raw::connected);
+                Conditions.await(raw::connected);
                 var entries = raw.reactive().flatMap(r -> r.hgetall(written + "{revocations}")
                         .collectMap(kv -> kv.getKey(), kv -> kv.getValue())).block(Duration.ofSeconds(2));
                 assertThat(entries).hasSize(1);
@@ -96,18 +96,8 @@ class RevocationLossTest {
             }
             try (RedisRevocationStore fresh = store(redis.uri(), upgraded, deps)) {
                 assertThat(fresh.awaitCurrent(Duration.ofSeconds(5))).isTrue();
-                await(() -> fresh.check(PRINCIPAL, null, null, null, null).revoked());
+                Conditions.await(() -> fresh.check(PRINCIPAL, null, null, null, null).revoked());
             }
-        }
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10s");
-            }
-            Thread.onSpinWait();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.fallback.DependencyRegistry;
 import dev.tollgate.gateway.redis.RedisAccess;
+import dev.tollgate.gateway.testsupport.Conditions;
 import dev.tollgate.gateway.testsupport.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,13 +61,13 @@ class RevocationPropagationTest {
             assertThat(b.awaitCurrent(Duration.ofSeconds(5))).as("%s", b).isTrue();
             a.revoke(new Revocation(RevocationKind.TENANT_SUSPENDED, "acme", Instant.now(), "t"))
                     .block(Duration.ofSeconds(2));
-            awaitTrue(() -> b.check(null, "acme", null, null, null).revoked());
+            Conditions.await(Duration.ofSeconds(5), () -> b.check(null, "acme", null, null, null).revoked());
             a.lift(RevocationKind.TENANT_SUSPENDED, "acme").block(Duration.ofSeconds(2));
-            awaitTrue(() -> !b.check(null, "acme", null, null, null).revoked());
+            Conditions.await(Duration.ofSeconds(5), () -> !b.check(null, "acme", null, null, null).revoked());
             assertThat(b.check(null, "acme", null, null, null).staleMillis()).isZero();
 
             redis.kill();
-            awaitTrue(() -> b.check(null, "acme", null, null, null).staleMillis() > 0);
+            Conditions.await(Duration.ofSeconds(5), () -> b.check(null, "acme", null, null, null).staleMillis() > 0);
         }
     }
 
@@ -97,7 +98,7 @@ class RevocationPropagationTest {
                 Duration.ofMillis(500)), DependencyRegistry.ofDefaults().dependency("redis"), clock,
                 TestRedis.uniquePrefix(), interval, timeLimit, 0, Duration.ZERO)) {
             store.start();
-            awaitTrue(() -> {
+            Conditions.await(Duration.ofSeconds(5), () -> {
                 store.poll().onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(Duration.ofSeconds(2));
                 return store.check(null, "acme", null, null, null).staleMillis() == 0;
             });
@@ -111,16 +112,6 @@ class RevocationPropagationTest {
             clock.advance(Duration.ofMillis(2));
             assertThat(store.check(null, "acme", null, null, null).staleMillis())
                     .as("beyond that, the view is stale").isEqualTo(bound.plusMillis(1).toMillis());
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5s");
-            }
-            Thread.onSpinWait();
         }
     }
 
