@@ -42,6 +42,7 @@ import dev.tollgate.gateway.route.RouteGuard;
 import dev.tollgate.gateway.startup.FirstLoads;
 import dev.tollgate.gateway.route.TollgateFilter;
 import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
+import dev.tollgate.gateway.route.UndecodableRequests;
 import dev.tollgate.gateway.tls.TlsServerCustomizer;
 import dev.tollgate.gateway.token.IssuerKeys;
 import dev.tollgate.gateway.token.TokenVerifier;
@@ -572,5 +573,10 @@ public class TollgateConfiguration {
     @Bean
     MalformedTargetRoute malformedTargetRoute(PathRefusals refusals) {
         return new MalformedTargetRoute(refusals);
+    }
+
+    @Bean
+    UndecodableRequests undecodableRequests(PathRefusals refusals) {
+        return new UndecodableRequests(refusals);
     }
 }

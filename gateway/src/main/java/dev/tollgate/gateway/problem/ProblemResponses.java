@@ -34,10 +34,16 @@ public final class ProblemResponses {
 
     /** The problem document alone, for a writer below Spring's response (a request Spring cannot represent). */
     public static String body(RequestRejectedException rejection, String decisionId) {
-        return "{\"type\":\"about:blank\",\"title\":" + Json.quote(title(rejection.kind()))
-                + ",\"status\":" + rejection.kind().status().value()
-                + ",\"code\":" + Json.quote(rejection.code())
-                + ",\"detail\":" + Json.quote(rejection.description())
+        return body(rejection.kind().status().value(), title(rejection.kind()), rejection.code(),
+                rejection.description(), decisionId);
+    }
+
+    /** A problem document with any status (the HTTP layer's 414 and 431 have no {@link RejectionKind}). */
+    public static String body(int status, String title, String code, String detail, String decisionId) {
+        return "{\"type\":\"about:blank\",\"title\":" + Json.quote(title)
+                + ",\"status\":" + status
+                + ",\"code\":" + Json.quote(code)
+                + ",\"detail\":" + Json.quote(detail)
                 + ",\"decision_id\":" + Json.quote(decisionId) + "}";
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * A request refused before any route is chosen because its target has no single reading, or none at all: 400
  * {@code request.path}, counted and given its decision-log line the same way by each place that refuses one
- * ({@link RequestPathFilter} in Spring's chain, {@link MalformedTargetRoute} in front of it).
+ * ({@link RequestPathFilter} in Spring's chain, {@link MalformedTargetRoute} in front of it); and a request head the
+ * HTTP decoder could not read ({@link UndecodableRequests}, below both), with its own status and reason.
  */
 public final class PathRefusals {
 
@@ -29,9 +30,14 @@ public final class PathRefusals {
 
     /** Counts and logs the refusal; returns its decision id, for the problem document. */
     String record(String method, String path, String refusal) {
+        return record(method, path, 400, REASON, refusal);
+    }
+
+    /** The same for a refusal with its own status and reason (a request head the HTTP decoder could not read). */
+    String record(String method, String path, int status, String reason, String refusal) {
         String id = DecisionIds.next();
-        metrics.record(null, "DENY", REASON, false);
-        decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome("DENY", 400, REASON)
+        metrics.record(null, "DENY", reason, false);
+        decisionLog.record(DecisionEvent.of(id, clock.instant()).outcome("DENY", status, reason)
                 .request(method, path).errors(List.of(refusal)).build());
         return id;
     }

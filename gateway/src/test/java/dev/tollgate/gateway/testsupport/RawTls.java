@@ -4,7 +4,6 @@ import dev.tollgate.gateway.demo.Certificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -48,21 +47,48 @@ public final class RawTls {
     /** Sends {@code requests} (pipelined: all written at once) on one new connection; reads {@code count} answers. */
     public static java.util.List<Answer> exchange(int port, Certificates.Issued client, byte[] requests, int count)
             throws IOException {
-        try (Socket raw = new Socket()) {
-            raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            raw.setSoTimeout(10_000);
-            try (SSLSocket tls = (SSLSocket) context(client).getSocketFactory().createSocket(raw, "localhost", port,
-                    true)) {
-                OutputStream out = tls.getOutputStream();
-                out.write(requests);
-                out.flush();
-                java.util.List<Answer> answers = new java.util.ArrayList<>();
-                while (answers.size() < count) {
-                    answers.add(answer(tls.getInputStream()));
-                }
-                return answers;
+        try (Connection connection = connect(port, client)) {
+            connection.tls.getOutputStream().write(requests);
+            connection.tls.getOutputStream().flush();
+            java.util.List<Answer> answers = new java.util.ArrayList<>();
+            while (answers.size() < count) {
+                answers.add(answer(connection.tls.getInputStream()));
             }
+            return answers;
         }
+    }
+
+    /** A connection kept open for several exchanges, one after the other. */
+    public static final class Connection implements AutoCloseable {
+        private final Socket raw;
+        private final SSLSocket tls;
+
+        private Connection(Socket raw, SSLSocket tls) {
+            this.raw = raw;
+            this.tls = tls;
+        }
+
+        /** Sends one request and reads its answer. */
+        public Answer exchange(byte[] request) throws IOException {
+            tls.getOutputStream().write(request);
+            tls.getOutputStream().flush();
+            return answer(tls.getInputStream());
+        }
+
+        @Override
+        public void close() throws IOException {
+            tls.close();
+            raw.close();
+        }
+    }
+
+    /** Opens a connection presenting {@code client}'s certificate. */
+    public static Connection connect(int port, Certificates.Issued client) throws IOException {
+        Socket raw = new Socket();
+        raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        raw.setSoTimeout(10_000);
+        return new Connection(raw, (SSLSocket) context(client).getSocketFactory().createSocket(raw, "localhost", port,
+                true));
     }
 
     /** A GET of {@code target} exactly as given, one byte per char (ISO-8859-1), with a Host header; closing. */
