@@ -98,7 +98,8 @@ public final class MalformedTargetRoute implements WebServerFactoryCustomizer<Ne
                 + Math.max(0, inTail + target.length() - tail.length());
     }
 
-    static boolean plain(String target) {
+    /** Whether one scan shows the target is a URI Spring can make (the path every ordinary request takes). */
+    public static boolean plain(String target) {
         int n = target.length();
         if (n == 0 || target.charAt(0) != '/') {
             return false;

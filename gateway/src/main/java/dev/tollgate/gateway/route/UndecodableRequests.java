@@ -2,20 +2,17 @@ package dev.tollgate.gateway.route;
 
 import dev.tollgate.gateway.problem.ProblemResponses;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -23,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import reactor.netty.NettyPipeline;
+import reactor.netty.channel.ChannelOperations;
 
 /**
  * Answers a request head that Netty's HTTP/1.1 decoder could not read as every other refusal is answered: problem+json
@@ -46,6 +44,7 @@ public final class UndecodableRequests implements WebServerFactoryCustomizer<Net
     static final int MAX_CAUSE_CHARS = 160;
 
     private final PathRefusals refusals;
+    private final Handler handler = new Handler();
 
     public UndecodableRequests(PathRefusals refusals) {
         this.refusals = refusals;
@@ -55,36 +54,31 @@ public final class UndecodableRequests implements WebServerFactoryCustomizer<Net
     public void customize(NettyReactiveWebServerFactory factory) {
         factory.addServerCustomizers(server -> server.doOnChannelInit((observer, channel, remote) -> {
             if (channel.pipeline().get(NettyPipeline.HttpTrafficHandler) != null) {
-                channel.pipeline().addBefore(NettyPipeline.HttpTrafficHandler, HANDLER, new Handler());
+                channel.pipeline().addBefore(NettyPipeline.HttpTrafficHandler, HANDLER, handler);
             }
         }));
     }
 
-    /** One per connection: it counts the connection's requests still being answered. */
-    private final class Handler extends ChannelDuplexHandler {
+    /** The handler every connection shares (the customizer's, and a benchmark's). */
+    public ChannelHandler handler() {
+        return handler;
+    }
 
-        private int answering;
+    /** Stateless, so one for all connections: a request still being answered is Reactor Netty's own state. */
+    @ChannelHandler.Sharable
+    private final class Handler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpRequest request) {
-                if (answering == 0 && (request.decoderResult().isFailure() || badHostPort(request) != null)) {
-                    refuse(ctx, request);
-                    return;
-                }
-                answering++;
+            // Behind a request still being answered (pipelining) Reactor Netty holds the next one back and answers in
+            // order; answering here would put this answer before that one's.
+            if (msg instanceof HttpRequest request
+                    && (request.decoderResult().isFailure() || badHostPort(request) != null)
+                    && ChannelOperations.get(ctx.channel()) == null) {
+                refuse(ctx, request);
+                return;
             }
             ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            // A response's end; a 100 Continue is whole too, but the answer to its request is still to come.
-            if (msg instanceof LastHttpContent && answering > 0 && !(msg instanceof HttpResponse response
-                    && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
-                answering--;
-            }
-            ctx.write(msg, promise);
         }
 
         private void refuse(ChannelHandlerContext ctx, HttpRequest request) {
@@ -131,7 +125,7 @@ public final class UndecodableRequests implements WebServerFactoryCustomizer<Net
      * {@link Integer#parseInt}, and answers a bare 400 when that throws ({@code localhost:x}, {@code localhost:},
      * {@code [::1} without its bracket): the same reading here finds those first.
      */
-    static String badHostPort(HttpRequest request) {
+    public static String badHostPort(HttpRequest request) {
         String host = request.headers().get(HttpHeaderNames.HOST);
         if (host == null || host.isEmpty()) {
             return null;
@@ -140,13 +134,35 @@ public final class UndecodableRequests implements WebServerFactoryCustomizer<Net
         if (colon < 0) {
             return null;
         }
-        String port = host.substring(colon + 1);
-        try {
-            Integer.parseInt(port);
+        if (isInt(host, colon + 1)) {
             return null;
-        } catch (NumberFormatException e) {
-            return port.isEmpty() ? "(empty)" : port;
         }
+        return colon + 1 == host.length() ? "(empty)" : host.substring(colon + 1);
+    }
+
+    /** Whether {@link Integer#parseInt} takes {@code s} from {@code from} on (a sign, digits, within int's range). */
+    static boolean isInt(String s, int from) {
+        int i = from;
+        boolean negative = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        if (i == s.length()) {
+            return false;
+        }
+        long value = 0;
+        for (; i < s.length(); i++) {
+            int digit = Character.digit(s.charAt(i), 10); // parseInt's reading: any Unicode decimal digit
+            if (digit < 0) {
+                return false;
+            }
+            value = value * 10 + digit;
+            if (value > (negative ? -(long) Integer.MIN_VALUE : Integer.MAX_VALUE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link #printable(String)} of the decoder's reason. */

@@ -33,4 +33,20 @@ class UndecodableRequestsTest {
         request.headers().set("Host", host);
         assertThat(UndecodableRequests.badHostPort(request)).isEqualTo(bad);
     }
+
+    /** The allocation-free reading agrees with Integer.parseInt on every class of port text. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "0", "8443", "+80", "-1", "+", "-", "1a", "a1", " 1",
+        "1 ", "2147483647", "2147483648", "-2147483648", "-2147483649", "99999999999", "00000000000000000000001",
+        "\u0661", "1.0", "0x1F", "++1"})
+    void aPortIsAnIntExactlyWhenParseIntTakesIt(String port) {
+        boolean parses;
+        try {
+            Integer.parseInt(port);
+            parses = true;
+        } catch (NumberFormatException e) {
+            parses = false;
+        }
+        assertThat(UndecodableRequests.isInt("h:" + port, 2)).as(port).isEqualTo(parses);
+    }
 }
