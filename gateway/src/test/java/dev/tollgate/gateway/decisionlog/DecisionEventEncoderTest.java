@@ -27,6 +27,48 @@ class DecisionEventEncoderTest {
     private final JsonMapper json = JsonMapper.builder().build();
     private final SplittableRandom random = new SplittableRandom(42);
 
+    /**
+     * The writer's path: one generator reused for every line into the same buffer, as DecisionLog does. Each line must
+     * be exactly the one the one-shot encoder writes (no separator, nothing left from the line before), and a line
+     * that failed half-way must not leave its bytes or its open object in the next.
+     */
+    @Test
+    void theWritersReusedGeneratorWritesEachLineAloneEvenAfterOneFailed() {
+        FailingOnce buffer = new FailingOnce();
+        for (int i = 0; i < 500; i++) {
+            DecisionEvent event = generated();
+            buffer.reset();
+            if (i == 250) {
+                // Longer than the generator's own buffer, so it writes to the stream mid-object, and that write fails.
+                DecisionEvent huge = DecisionEvent.of("huge", Instant.EPOCH).outcome("DENY", 400, "request.path")
+                        .request("GET", "/" + "x".repeat(20_000)).build();
+                buffer.failNext = true;
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> encoder.encode(huge, buffer))
+                        .isInstanceOf(RuntimeException.class);
+                assertThat(buffer.failNext).as("the write failed mid-line").isFalse();
+                buffer.reset();
+            }
+            encoder.encode(event, buffer);
+            assertThat(buffer.toString(java.nio.charset.StandardCharsets.UTF_8)).as("line %d", i)
+                    .isEqualTo(encoder.encode(event));
+        }
+    }
+
+    /** A line buffer whose next write fails once when told to, like a stream that breaks mid-line. */
+    private static final class FailingOnce extends java.io.ByteArrayOutputStream {
+        boolean failNext;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if (failNext) {
+                failNext = false;
+                super.write(b, off, Math.min(len, 7));
+                throw new java.io.UncheckedIOException(new java.io.IOException("broken mid-line"));
+            }
+            super.write(b, off, len);
+        }
+    }
+
     @Test
     void generatedEventsReadBackFieldForField() {
         for (int i = 0; i < 2_000; i++) {
