@@ -83,6 +83,7 @@ public final class UndecodableRequests implements WebServerFactoryCustomizer<Net
 
         private void refuse(ChannelHandlerContext ctx, HttpRequest request) {
             Throwable cause = request.decoderResult().isFailure() ? request.decoderResult().cause() : null;
+            String badPort = cause == null ? badHostPort(request) : null;
             String method = request.method().name();
             // A request line the decoder could not read comes as its stand-in, a whole GET of "/bad-request": no path.
             String path = cause != null && request instanceof FullHttpRequest ? null
@@ -104,7 +105,7 @@ public final class UndecodableRequests implements WebServerFactoryCustomizer<Net
                 status = HttpResponseStatus.BAD_REQUEST;
                 reason = "request.malformed";
                 detail = "the request head is not valid HTTP/1.1: " + (cause != null ? printable(cause)
-                        : "the Host header's port is not a number: " + printable(badHostPort(request)));
+                        : "the Host header's port is not a number: " + printable(badPort));
             }
             String id = refusals.record(method, path, status.code(), reason, detail);
             byte[] body = ProblemResponses.body(status.code(), status.reasonPhrase(), reason, detail, id)
