@@ -3,6 +3,7 @@ package dev.tollgate.gateway.decisionlog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -39,6 +40,11 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
             StandardOpenOption.APPEND);
 
     private final boolean stdout;
+    /**
+     * Standard output, which swallows its write errors (a {@link PrintStream}): they are read back after each batch,
+     * so that a closed pipe to the log collector is a failure like a full disk, not lines lost without a word.
+     */
+    private PrintStream console;
     private final Path path;
     private final long maxBytes;
     private final int maxFiles;
@@ -80,7 +86,8 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
         this.reopenCheckNanos = reopenCheckNanos;
         try {
             if (stdout) {
-                this.out = new BufferedOutputStream(System.out, BUFFER_BYTES);
+                this.console = System.out;
+                this.out = new BufferedOutputStream(console, BUFFER_BYTES);
             } else {
                 Files.createDirectories(path.getParent());
                 open();
@@ -122,6 +129,9 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
             }
             inBatch = false;
             out.flush();
+            if (console != null && console.checkError()) {
+                throw new IOException("standard output cannot be written (its reader has gone?)");
+            }
             whole = written;
             if (maxBytes > 0 && written >= maxBytes) {
                 rotate();

@@ -227,4 +227,33 @@ class FileDecisionSinkTest {
         return Files.newOutputStream(path, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
+
+    /**
+     * Standard output swallows its errors: a closed pipe to the log collector used to lose every line without a word.
+     * The sink reads the error back after the batch and fails it, as a full disk does.
+     */
+    @Test
+    void standardOutputThatCannotBeWrittenFailsTheBatch() {
+        java.io.PrintStream saved = System.out;
+        java.io.PrintStream broken = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        }, true);
+        FileDecisionSink sink;
+        try {
+            System.setOut(broken);
+            sink = new FileDecisionSink("-");
+        } finally {
+            System.setOut(saved);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch(sink, "lost", 2))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("standard output");
+    }
 }
