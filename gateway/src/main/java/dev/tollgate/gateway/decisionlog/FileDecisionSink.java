@@ -44,7 +44,7 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
      * Standard output, which swallows its write errors (a {@link PrintStream}): they are read back after each batch,
      * so that a closed pipe to the log collector is a failure like a full disk, not lines lost without a word.
      */
-    private PrintStream console;
+    private final PrintStream console;
     private final Path path;
     private final long maxBytes;
     private final int maxFiles;
@@ -84,12 +84,11 @@ public final class FileDecisionSink implements DecisionSink, AutoCloseable {
         this.maxFiles = maxFiles;
         this.opener = opener;
         this.reopenCheckNanos = reopenCheckNanos;
+        this.console = stdout ? System.out : null;
         try {
             if (stdout) {
-                this.console = System.out;
                 this.out = new BufferedOutputStream(console, BUFFER_BYTES);
             } else {
-                Files.createDirectories(path.getParent());
                 open();
             }
         } catch (IOException e) {
