@@ -33,6 +33,24 @@ public final class DependencyRegistry {
         this.instances.forEach((name, s) -> settings(name));
     }
 
+    /**
+     * {@code instances} with {@code name}'s time limit at most {@code max}, its other settings resolving as before: for
+     * a client whose own timeout is left to the guard (Redis's {@code command-timeout}), so that the shorter of the
+     * two still bounds each call.
+     */
+    public static Map<String, DependencySettings> capTimeLimit(Map<String, DependencySettings> templates,
+                                                               Map<String, DependencySettings> instances, String name,
+                                                               java.time.Duration max) {
+        Map<String, DependencySettings> given = instances == null ? Map.of() : instances;
+        if (new DependencyRegistry(templates, given, null).settings(name).timeLimit().compareTo(max) <= 0) {
+            return given;
+        }
+        DependencySettings own = given.getOrDefault(name, DependencySettings.UNSET);
+        Map<String, DependencySettings> capped = new TreeMap<>(given);
+        capped.put(name, own.withTimeLimit(max));
+        return Map.copyOf(capped);
+    }
+
     public static DependencyRegistry ofDefaults() {
         return new DependencyRegistry(Map.of(), Map.of(), DependencyListener.NONE);
     }

@@ -24,6 +24,16 @@ public record DependencySettings(String template, Duration timeLimit, Integer fa
     public static final DependencySettings DEFAULTS = new DependencySettings(null, Duration.ofMillis(500), 50,
             Duration.ofMillis(400), 20, 10, Duration.ofSeconds(5), 3, 256);
 
+    /** Nothing set: everything from the template chain. */
+    public static final DependencySettings UNSET = new DependencySettings(null, null, null, null, null, null, null, null,
+            null);
+
+    /** The same settings with this time limit. */
+    public DependencySettings withTimeLimit(Duration limit) {
+        return new DependencySettings(template, limit, failureRateThreshold, slowCallDuration, slidingWindowSize,
+                minimumNumberOfCalls, waitInOpen, permittedCallsInHalfOpen, maxConcurrentCalls);
+    }
+
     /** This record's values where set, {@code base}'s elsewhere. */
     public DependencySettings over(DependencySettings base) {
         return new DependencySettings(template != null ? template : base.template,

@@ -34,6 +34,29 @@ class DependencyRegistryTest {
     }
 
     @Test
+    void aCappedTimeLimitTakesTheShorterAndKeepsTheRestOfTheChain() {
+        DependencySettings slow = new DependencySettings(null, Duration.ofSeconds(3), null, null, null, 7, null, null,
+                null);
+        DependencySettings redis = new DependencySettings("slow", null, null, null, null, null, null, null, 9);
+        Map<String, DependencySettings> templates = Map.of("slow", slow);
+
+        var capped = DependencyRegistry.capTimeLimit(templates, Map.of("redis", redis), "redis", Duration.ofSeconds(1));
+        DependencySettings s = new DependencyRegistry(templates, capped, null).settings("redis");
+        assertThat(s.timeLimit()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.minimumNumberOfCalls()).isEqualTo(7);
+        assertThat(s.maxConcurrentCalls()).isEqualTo(9);
+
+        // No instance of its own: the default template's, capped.
+        var fromDefault = DependencyRegistry.capTimeLimit(Map.of(), Map.of(), "redis", Duration.ofMillis(200));
+        assertThat(new DependencyRegistry(Map.of(), fromDefault, null).settings("redis"))
+                .isEqualTo(DependencySettings.DEFAULTS.withTimeLimit(Duration.ofMillis(200)));
+        // Already shorter: left as it is.
+        DependencySettings shorter = redis.withTimeLimit(Duration.ofMillis(50));
+        assertThat(DependencyRegistry.capTimeLimit(templates, Map.of("redis", shorter), "redis", Duration.ofSeconds(1)))
+                .containsEntry("redis", shorter);
+    }
+
+    @Test
     void anUnknownTemplateOrABadValueFailsAtConstruction() {
         DependencySettings bad = new DependencySettings("nope", null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> new DependencyRegistry(Map.of(), Map.of("redis", bad), null))

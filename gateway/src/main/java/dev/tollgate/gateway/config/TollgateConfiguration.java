@@ -133,8 +133,14 @@ public class TollgateConfiguration {
     @Bean
     DependencyRegistry dependencyRegistry(TollgateProperties properties, MeterRegistry meters) {
         DependencyMetrics metrics = new DependencyMetrics(meters);
-        DependencyRegistry registry = new DependencyRegistry(properties.dependencies().templates(),
-                properties.dependencies().instances(),
+        var instances = properties.dependencies().instances();
+        TollgateProperties.Redis redis = properties.redis();
+        if (redis.uri() != null && !redis.uri().isBlank()) {
+            // Lettuce does not time commands (RedisAccess): the guard's time limit is their one bound.
+            instances = DependencyRegistry.capTimeLimit(properties.dependencies().templates(), instances, "redis",
+                    redis.commandTimeout());
+        }
+        DependencyRegistry registry = new DependencyRegistry(properties.dependencies().templates(), instances,
                 dev.tollgate.fallback.DependencyListener.all(metrics, new DependencyStateLog()));
         metrics.attach(registry);
         return registry;

@@ -99,7 +99,8 @@ public final class FleetRegistry {
                         }
                     }
                     if (!stale.isEmpty()) {
-                        redis.reactive().flatMap(c -> c.hdel(key, stale.toArray(String[]::new))).subscribe(n -> { },
+                        redis.reactive().flatMap(c -> c.hdel(key, stale.toArray(String[]::new))).timeout(interval)
+                                .subscribe(n -> { },
                                 e -> { });
                     }
                     out.add(self());

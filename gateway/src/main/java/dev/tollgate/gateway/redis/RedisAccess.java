@@ -46,6 +46,15 @@ public final class RedisAccess implements AutoCloseable {
     /** Reconnect backoff cap unless configured: a dropped connection to Redis is remade within about this long. */
     public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
 
+    /**
+     * No per-command timer of Lettuce's: every command is bounded by its caller, the {@code redis} dependency guard's
+     * time limit on the request path (capped at {@code command-timeout}). Lettuce's timer was a second bound on the
+     * same commands, and its entries (in a wheel that ticks every 100 ms) kept each answered command, and through its
+     * subscriber the whole request, reachable until the next tick: hundreds of requests for the young collector to
+     * copy, ~16-21 µs of CPU per Redis-using request (perf/results/redis-commands-2026-12-07.md).
+     */
+    private static final TimeoutOptions COMMANDS_UNTIMED = TimeoutOptions.builder().timeoutCommands(false).build();
+
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final RedisURI uri;
@@ -110,7 +119,7 @@ public final class RedisAccess implements AutoCloseable {
                     .autoReconnect(true)
                     // Commands issued while disconnected fail at once instead of queueing without bound.
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .timeoutOptions(COMMANDS_UNTIMED)
                     .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
                     .sslOptions(sslOptions(tls))
                     .build());
@@ -120,7 +129,7 @@ public final class RedisAccess implements AutoCloseable {
             cluster.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .timeoutOptions(COMMANDS_UNTIMED)
                     .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
                     .sslOptions(sslOptions(tls))
                     // A failover moves slots: learn it from MOVED/ASK and lost connections at once, and every 10 s.
