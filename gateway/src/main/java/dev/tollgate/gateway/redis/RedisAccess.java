@@ -51,7 +51,7 @@ public final class RedisAccess implements AutoCloseable {
      * time limit on the request path (capped at {@code command-timeout}). Lettuce's timer was a second bound on the
      * same commands, and its entries (in a wheel that ticks every 100 ms) kept each answered command, and through its
      * subscriber the whole request, reachable until the next tick: hundreds of requests for the young collector to
-     * copy, ~16-21 µs of CPU per Redis-using request (perf/results/redis-commands-2026-12-07.md).
+     * copy, ~5 µs of its CPU per Redis-using request (perf/results/redis-commands-2026-12-07.md).
      */
     private static final TimeoutOptions COMMANDS_UNTIMED = TimeoutOptions.builder().timeoutCommands(false).build();
 
