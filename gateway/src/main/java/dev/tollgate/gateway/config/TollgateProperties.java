@@ -354,8 +354,8 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
      *                       ({@code redis-sentinel://host:26379/0#mymaster}), or a cluster's seed nodes
      *                       ({@code redis-cluster://host:7000,host:7001}, {@code rediss-cluster://...})
      * @param keyPrefix      prefix of every key and channel Tollgate uses
-     * @param commandTimeout the longest a command may take: caps the {@code redis} dependency guard's time limit, the
-     *                       one timer on each command (Lettuce's own is off, see RedisAccess)
+     * @param commandTimeout the longest a command may take: caps the {@code redis} dependency guard's time limit,
+     *                       which is each command's one timer
      * @param replicaAcks    a DPoP proof counts as used only once this many replicas hold it ({@code WAIT}; default 0):
      *                       with 1, a failover cannot forget a proof and accept it again
      * @param replicaAckTimeout how long to wait for those acknowledgements (default 100ms); fewer in time is a
