@@ -135,7 +135,7 @@ public class TollgateConfiguration {
         DependencyMetrics metrics = new DependencyMetrics(meters);
         var instances = properties.dependencies().instances();
         TollgateProperties.Redis redis = properties.redis();
-        if (redis.uri() != null && !redis.uri().isBlank()) {
+        if (redis.configured()) {
             // Lettuce does not time commands (RedisAccess): the guard's time limit is their one bound.
             instances = DependencyRegistry.capTimeLimit(properties.dependencies().templates(), instances, "redis",
                     redis.commandTimeout());
@@ -261,7 +261,7 @@ public class TollgateConfiguration {
     @Bean(destroyMethod = "close")
     RedisAccess redisAccess(TollgateProperties properties, LoopResources eventLoops) {
         TollgateProperties.Redis redis = properties.redis();
-        return redis.uri() == null || redis.uri().isBlank() ? null
+        return !redis.configured() ? null
                 : new RedisAccess(redis.uri(), redis.commandTimeout(), redis.reconnectMaxDelay(), eventLoops,
                         redis.tlsFiles());
     }

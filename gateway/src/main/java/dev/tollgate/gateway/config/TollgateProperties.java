@@ -381,6 +381,11 @@ public record TollgateProperties(Tls tls, List<TrustDomainSettings> trustDomains
             positive("tollgate.redis.replica-ack-timeout", replicaAckTimeout);
         }
 
+        /** A Redis is configured (else the in-process stores serve). */
+        public boolean configured() {
+            return uri != null && !uri.isBlank();
+        }
+
         /** The TLS files, or {@code null} when none are set. */
         public dev.tollgate.gateway.redis.RedisTlsFiles tlsFiles() {
             return tls == null || (tls.caFile() == null && tls.certificate() == null) ? null

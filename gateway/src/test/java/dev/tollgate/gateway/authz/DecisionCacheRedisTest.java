@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.authz;
 
+import dev.tollgate.gateway.testsupport.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.fallback.DependencyRegistry;
@@ -39,11 +40,7 @@ class DecisionCacheRedisTest {
     static void connect() {
         redis = new RedisAccess(TestRedis.uri(), Duration.ofSeconds(2));
         redis.start(pubSub -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!redis.connected() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertThat(redis.connected()).isTrue();
+        Conditions.await(redis::connected);
         cache = new DecisionCache(0, redis, DependencyRegistry.ofDefaults().dependency("redis"), PREFIX,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.fallback.DependencyRegistry;
 import dev.tollgate.fallback.DependencySettings;
 import dev.tollgate.gateway.dpop.RedisReplayStore;
+import dev.tollgate.gateway.testsupport.Conditions;
 import dev.tollgate.gateway.testsupport.RedisProcess;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,11 +35,7 @@ class AnsweredCommandsTest {
         redis = new RedisProcess().start();
         access = new RedisAccess(redis.uri(), Duration.ofSeconds(2), Duration.ofMillis(200));
         access.start(pubSub -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!access.connected() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        assertThat(access.connected()).isTrue();
+        Conditions.await(access::connected);
     }
 
     @AfterAll

@@ -2,10 +2,9 @@ package dev.tollgate.gateway.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.gateway.testsupport.Conditions;
 import dev.tollgate.gateway.testsupport.RedisProcess;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,11 +26,7 @@ class CoalescedFlushesTest {
             RedisAccess access = new RedisAccess(redis.uri(), Duration.ofSeconds(2), Duration.ofMillis(200), loops);
             try {
                 access.start(pubSub -> { });
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!access.connected() && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                }
-                assertThat(access.connected()).isTrue();
+                Conditions.await(access::connected);
                 long before = readsProcessed(access);
                 // As requests served in one pass would: each issues its own GET from the loop.
                 var onTheLoop = Schedulers.fromExecutor(loops.onServer(true).next());

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.redis;
 
+import dev.tollgate.gateway.testsupport.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.fallback.DependencyRegistry;
@@ -185,10 +186,6 @@ class RedisClusterTest {
     }
 
     private static void awaitConnected(RedisAccess access) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!access.connected() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(access.connected()).isTrue();
+        Conditions.await(access::connected);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.redis;
 
+import dev.tollgate.gateway.testsupport.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.fallback.DependencyRegistry;
@@ -58,11 +59,7 @@ class RedisSentinelTest {
                         .block(Duration.ofSeconds(10));
                 RedisReplayStore store = new RedisReplayStore(access, deps.dependency("redis"), prefix, 1,
                         Duration.ofMillis(300));
-                long connectDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (!access.connected() && System.nanoTime() < connectDeadline) {
-                    Thread.onSpinWait();
-                }
-                assertThat(access.connected()).isTrue();
+                Conditions.await(access::connected);
                 ReplayFailover.Result run = ReplayFailover.run(store, master, Duration.ofSeconds(5), () ->
                         assertThat(revocations.check(stolen, null, null, null, null).revoked())
                                 .as("the revocation holds throughout").isTrue());
