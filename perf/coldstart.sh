@@ -4,6 +4,7 @@
 #   perf/coldstart.sh                                               # 3 repetitions on the default JDK
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java perf/coldstart.sh
 #   BASE_JAR=/tmp/base/gateway/target/tollgate-gateway-exec.jar perf/coldstart.sh   # + "[before]" rows, same run
+#   LOAD=0 perf/coldstart.sh                                        # without the RSS after LOAD (2000) more requests
 #
 # Rows, each a fresh JVM per repetition, unpinned (both cores, default ergonomics), nothing else loading the machine:
 #   tollgate demo            `java -jar tollgate-gateway-exec.jar demo` (README): first 200 of the demo's request 1
@@ -19,6 +20,8 @@
 #                            bearer token (ES256, JWK Set fetched on that first request)
 #   pure scg                 plain Spring Cloud Gateway (perf/peer/scg): first 200 proxied
 # With BASE_JAR, every Tollgate row also runs on that build ("[before]"), in the same repetition.
+# RSS after load: the process's RSS once LOAD (2000) more of the same request have been answered, one after another on
+# one kept connection: start-up's memory and the first traffic's, which the RSS at the first 200 does not show yet.
 # CPU ms = the process's utime + stime at the first 200 (all threads: main, JIT compilers, GC), steadier than wall time
 # on a shared machine.
 # NMT=1: every JVM also runs with -XX:NativeMemoryTracking=summary, and the report adds where each row's committed
@@ -29,6 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 REPS=${REPS:-3}
+LOAD=${LOAD:-2000}
 JAVA=${JAVA:-java}
 RUN=$(mktemp -d /tmp/tollgate-coldstart.XXXXXX)
 JFLAGS=()
@@ -110,18 +114,16 @@ run() {  # name rep command...
   local t0; t0=$(ms)
   "$@" >"$RUN/run.log" 2>&1 &
   local pid=$!
-  if [[ "$name" == "tollgate bearer route"* ]]; then
-    wait_200 "$pid" --cacert "$RUN/server-ca.pem" -H "Authorization: Bearer $(cat "$RUN/token.jwt")" \
-        https://localhost:18443/api/perf/items/1 || { tail -20 "$RUN/run.log"; exit 1; }
+  local req
+  if [[ "$name" == "tollgate bearer route"* || "$name" == *security* ]]; then
+    req=(--cacert "$RUN/server-ca.pem" -H "Authorization: Bearer $(cat "$RUN/token.jwt")"
+         https://localhost:18443/api/perf/items/1)
   elif [[ "$name" == tollgate* ]]; then
-    wait_200 "$pid" -H "$(demo_token)" "${DEMO_CURL[@]}" || { tail -20 "$RUN/run.log"; exit 1; }
-  elif [[ "$name" == *security* ]]; then
-    wait_200 "$pid" --cacert "$RUN/server-ca.pem" -H "Authorization: Bearer $(cat "$RUN/token.jwt")" \
-        https://localhost:18443/api/perf/items/1 || { tail -20 "$RUN/run.log"; exit 1; }
+    req=(-H "$(demo_token)" "${DEMO_CURL[@]}")
   else
-    wait_200 "$pid" --cacert "$RUN/server-ca.pem" https://localhost:18443/api/perf/items/1 \
-        || { tail -20 "$RUN/run.log"; exit 1; }
+    req=(--cacert "$RUN/server-ca.pem" https://localhost:18443/api/perf/items/1)
   fi
+  wait_200 "$pid" "${req[@]}" || { tail -20 "$RUN/run.log"; exit 1; }
   local t1; t1=$(ms)
   local rss; rss=$(rss_mib "$pid")
   local cpu; cpu=$(cpu_ms "$pid")
@@ -129,10 +131,19 @@ run() {  # name rep command...
     mkdir -p "$RUN/nmt"
     jcmd "$pid" VM.native_memory summary > "$RUN/nmt/$name#$rep.txt" 2>&1 || true
   fi
+  # Then LOAD more requests, one after another on one kept connection: the memory the first requests' work takes,
+  # which RSS at the first 200 does not show yet (G1 sizes the heap by the allocation rate it then sees).
+  local urls=() ok rss_after=0
+  if (( LOAD > 0 )); then
+    for _ in $(seq 1 "$LOAD"); do urls+=(-o /dev/null "${req[@]: -1}"); done
+    ok=$(curl -s -w '%{http_code}\n' "${req[@]:0:${#req[@]}-1}" "${urls[@]}" | grep -cx 200 || true)
+    (( ok == LOAD )) || echo "  $name rep $rep: $ok of $LOAD load requests answered 200" >&2
+    rss_after=$(rss_mib "$pid")
+  fi
   stop "$pid"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rep" $((t1 - t0)) "$rss" "$cpu" >> "$RAW"
-  printf '  %-44s rep %s: first allowed request after %6d ms, RSS %s MiB, CPU %s ms\n' "$name" "$rep" $((t1 - t0)) \
-      "$rss" "$cpu"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rep" $((t1 - t0)) "$rss" "$cpu" "$rss_after" >> "$RAW"
+  printf '  %-44s rep %s: first allowed request after %6d ms, RSS %s MiB, CPU %s ms; RSS %s MiB after %s more\n' \
+      "$name" "$rep" $((t1 - t0)) "$rss" "$cpu" "$rss_after" "$LOAD"
 }
 peer() {  # scg | scg-security
   local args=("$JAVA" "${JFLAGS[@]}" -jar "perf/peer/$1/target/peer-$1.jar" --server.port=18443 --server.address=127.0.0.1
@@ -164,6 +175,6 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 OUT="perf/results/coldstart-$(date -u +%Y-%m-%d-%H%M)-jdk$feature.md"
-python3 perf/coldstart-report.py "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS" \
+LOAD=$LOAD python3 perf/coldstart-report.py "$RAW" "$OUT" "$("$JAVA" -version 2>&1 | head -1)" "$REPS" \
     ${NMT:+"$RUN/nmt"}
 echo "wrote $OUT"
