@@ -86,8 +86,10 @@ for p in scg scg-security; do
     || { echo "peer $p did not build: the peer rows are skipped"; PEERS=0; }
 done
 if [[ $OPEN == 1 ]]; then
-  # Gatling runs from perf's test classpath (the scenarios are test sources).
-  mvn -q -B -pl perf dependency:build-classpath -Dmdep.outputFile="$RUN/cp-test.txt" -Dmdep.includeScope=test >/dev/null
+  # Gatling runs from perf's test classpath (the scenarios are test sources). With -am and a lifecycle phase, as
+  # above: the project's own modules resolve from this reactor, not from ~/.m2 (where a fresh machine has none).
+  mvn -q -B -DskipTests -pl perf -am test-compile dependency:build-classpath -Dmdep.outputFile="$RUN/cp-test.txt" \
+      -Dmdep.includeScope=test >/dev/null
   cp -r perf/target/test-classes "$RUN/gatling-classes"
 fi
 java -cp "perf/target/classes:$(cat "$RUN/cp.txt")" dev.tollgate.perf.setup.PerfSetup "$RUN" $UPSTREAM_PORT $GATEWAY_PORT
