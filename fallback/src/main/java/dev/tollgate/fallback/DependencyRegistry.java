@@ -3,6 +3,7 @@ package dev.tollgate.fallback;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Hands out guarded {@link Dependency} objects by name ({@code redis}, {@code replay-store}, {@code issuer:<name>},
@@ -17,10 +18,22 @@ public final class DependencyRegistry {
     private final Map<String, DependencySettings> templates;
     private final Map<String, DependencySettings> instances;
     private final DependencyListener listener;
+    private final Scheduler timer;
     private final Map<String, GuardedDependency> dependencies = new ConcurrentHashMap<>();
 
     public DependencyRegistry(Map<String, DependencySettings> templates, Map<String, DependencySettings> instances,
                               DependencyListener listener) {
+        this(templates, instances, listener, null);
+    }
+
+    /**
+     * @param timer where the time limits' timers run; {@code null} for Reactor's default (its parallel scheduler, as
+     *              it is at each call, so tests' virtual time applies). A server that calls its dependencies from event
+     *              loops can keep each timer on the loop that set it: no other thread is woken per call.
+     */
+    public DependencyRegistry(Map<String, DependencySettings> templates, Map<String, DependencySettings> instances,
+                              DependencyListener listener, Scheduler timer) {
+        this.timer = timer;
         Map<String, DependencySettings> t = new TreeMap<>(templates == null ? Map.of() : templates);
         t.put(DEFAULT_TEMPLATE, t.containsKey(DEFAULT_TEMPLATE)
                 ? t.get(DEFAULT_TEMPLATE).over(DependencySettings.DEFAULTS) : DependencySettings.DEFAULTS);
@@ -56,7 +69,7 @@ public final class DependencyRegistry {
     }
 
     public Dependency dependency(String name) {
-        return dependencies.computeIfAbsent(name, n -> new GuardedDependency(n, settings(n), listener));
+        return dependencies.computeIfAbsent(name, n -> new GuardedDependency(n, settings(n), listener, timer));
     }
 
     /** The effective settings of a dependency: its instance over its template chain over the defaults. */

@@ -12,23 +12,27 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * A {@link Dependency} guarded by Resilience4j: bulkhead (reject at once when full), circuit breaker (once open, a
  * call costs nothing), time limit (a slow call costs at most the limit). Every failure surfaces as a
- * {@link DependencyUnavailableException} with its reason.
+ * {@link DependencyUnavailableException} with its reason. The time limit's timer runs on the registry's scheduler
+ * (Reactor's default when it names none).
  */
 final class GuardedDependency implements Dependency {
 
     private final String name;
     private final Duration timeLimit;
+    private final Scheduler timer;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
     private final DependencyListener listener;
 
-    GuardedDependency(String name, DependencySettings s, DependencyListener listener) {
+    GuardedDependency(String name, DependencySettings s, DependencyListener listener, Scheduler timer) {
         this.name = name;
         this.timeLimit = s.timeLimit();
+        this.timer = timer;
         this.listener = listener;
         this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .failureRateThreshold(s.failureRateThreshold())
@@ -56,8 +60,9 @@ final class GuardedDependency implements Dependency {
 
     @Override
     public <T> Mono<T> call(Supplier<Mono<T>> call) {
-        return Mono.defer(call)
-                .timeout(timeLimit)
+        Mono<T> limited = timer == null ? Mono.defer(call).timeout(timeLimit)
+                : Mono.defer(call).timeout(timeLimit, timer);
+        return limited
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .transformDeferred(BulkheadOperator.of(bulkhead))
                 .doOnSuccess(v -> listener.succeeded(name))

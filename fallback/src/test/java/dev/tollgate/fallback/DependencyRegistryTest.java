@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 class DependencyRegistryTest {
 
@@ -74,6 +77,22 @@ class DependencyRegistryTest {
                 .expectErrorSatisfies(e -> assertThat(((DependencyUnavailableException) e).reason())
                         .isEqualTo(DependencyUnavailableException.Reason.TIMEOUT))
                 .verify(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theTimeLimitRunsOnTheRegistrysTimer() {
+        // A timer of the registry's own, not Reactor's default: only advancing it trips the limit.
+        VirtualTimeScheduler timer = VirtualTimeScheduler.create();
+        Dependency d = new DependencyRegistry(Map.of(), Map.of("slow", only(Duration.ofMillis(50))), null, timer)
+                .dependency("slow");
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Disposable call = d.call(Mono::never).subscribe(v -> { }, failed::set);
+        timer.advanceTimeBy(Duration.ofMillis(49));
+        assertThat(failed).hasValue(null);
+        timer.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(failed.get()).isInstanceOfSatisfying(DependencyUnavailableException.class,
+                e -> assertThat(e.reason()).isEqualTo(DependencyUnavailableException.Reason.TIMEOUT));
+        call.dispose();
     }
 
     @Test

@@ -43,6 +43,7 @@ import dev.tollgate.gateway.startup.FirstLoads;
 import dev.tollgate.gateway.route.TollgateFilter;
 import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
 import dev.tollgate.gateway.route.UndecodableRequests;
+import dev.tollgate.gateway.support.EventLoopTimer;
 import dev.tollgate.gateway.tls.TlsServerCustomizer;
 import dev.tollgate.gateway.token.IssuerKeys;
 import dev.tollgate.gateway.token.TokenVerifier;
@@ -58,6 +59,7 @@ import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.http.client.HttpClient;
 
@@ -131,7 +133,8 @@ public class TollgateConfiguration {
     }
 
     @Bean
-    DependencyRegistry dependencyRegistry(TollgateProperties properties, MeterRegistry meters) {
+    DependencyRegistry dependencyRegistry(TollgateProperties properties, MeterRegistry meters,
+                                          LoopResources eventLoops) {
         DependencyMetrics metrics = new DependencyMetrics(meters);
         var instances = properties.dependencies().instances();
         TollgateProperties.Redis redis = properties.redis();
@@ -140,8 +143,10 @@ public class TollgateConfiguration {
             instances = DependencyRegistry.capTimeLimit(properties.dependencies().templates(), instances, "redis",
                     redis.commandTimeout());
         }
+        // Time limits of calls made while serving a request stay on the request's event loop (EventLoopTimer).
         DependencyRegistry registry = new DependencyRegistry(properties.dependencies().templates(), instances,
-                dev.tollgate.fallback.DependencyListener.all(metrics, new DependencyStateLog()));
+                dev.tollgate.fallback.DependencyListener.all(metrics, new DependencyStateLog()),
+                new EventLoopTimer(eventLoops.onServer(true), Schedulers.parallel()));
         metrics.attach(registry);
         return registry;
     }
