@@ -146,7 +146,7 @@ public class TollgateConfiguration {
         // Time limits of calls made while serving a request stay on the request's event loop (EventLoopTimer).
         DependencyRegistry registry = new DependencyRegistry(properties.dependencies().templates(), instances,
                 dev.tollgate.fallback.DependencyListener.all(metrics, new DependencyStateLog()),
-                new EventLoopTimer(eventLoops.onServer(true), Schedulers.parallel()));
+                new EventLoopTimer(eventLoops.onServer(true), Schedulers::parallel));
         metrics.attach(registry);
         return registry;
     }

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -16,18 +17,22 @@ import reactor.core.scheduler.Schedulers;
  * Reactor's default timer is its parallel scheduler, a {@code ScheduledThreadPoolExecutor}: each time limit takes its
  * lock, and wakes its thread whenever the new timer is the earliest, which under load is most calls. On a gateway
  * with one core that thread then takes the core from the event loop. A Netty event loop keeps its own timers in a
- * queue only it touches, and checks it between passes: no lock, nothing woken, and a limit that trips is reported
- * on the thread serving the request. Off the loops (start-up, background refreshes) timers go to {@code elsewhere}.
+ * queue only it touches, and checks it between passes: no lock shared with another thread, nothing woken, and a
+ * limit that trips is reported on the thread serving the request. A timer cancelled from another loop (a Redis reply
+ * read on the connection's loop) is removed by a task queued to its own loop, without waking it. Off the loops
+ * (start-up, background refreshes) timers go to {@code elsewhere}, looked up at each call as Reactor's default is.
  * <p>
- * Disposing this scheduler disposes nothing: the loops belong to the application's {@code LoopResources}.
+ * Disposing this scheduler disposes nothing: the loops belong to the application's {@code LoopResources}. A loop
+ * that is shutting down drops its pending timers; the connections that could leave a call waiting (Redis) close
+ * before the loops do.
  */
 public final class EventLoopTimer implements Scheduler {
 
     private final EventExecutor[] loops;
     private final Scheduler[] onLoop;
-    private final Scheduler elsewhere;
+    private final Supplier<Scheduler> elsewhere;
 
-    public EventLoopTimer(EventLoopGroup group, Scheduler elsewhere) {
+    public EventLoopTimer(EventLoopGroup group, Supplier<Scheduler> elsewhere) {
         List<EventExecutor> found = new ArrayList<>();
         group.forEach(found::add);
         this.loops = found.toArray(EventExecutor[]::new);
@@ -46,7 +51,7 @@ public final class EventLoopTimer implements Scheduler {
                 return onLoop[i];
             }
         }
-        return elsewhere;
+        return elsewhere.get();
     }
 
     @Override
