@@ -21,7 +21,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -63,7 +65,9 @@ public final class RedisRoundTripCost {
         RedisAccess access = new RedisAccess(uri, Duration.ofMillis(500), Duration.ofSeconds(1), loops);
         CountDownLatch connected = new CountDownLatch(1);
         access.start(c -> connected.countDown());
-        connected.await();
+        if (!connected.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Redis at " + uri + " did not answer within 10 s");
+        }
         EventLoopTimer timer = new EventLoopTimer(loops.onServer(true), Schedulers::parallel);
         Dependency guard = new DependencyRegistry(Map.of(), Map.of(), new DependencyMetrics(new SimpleMeterRegistry()),
                 timer).dependency("redis");
@@ -113,20 +117,21 @@ public final class RedisRoundTripCost {
         System.exit(0);
     }
 
-    /** Process CPU while {@code commands} GETs run, {@code inflight} at a time. */
+    /** Process CPU while {@code commands} GETs run, {@code inflight} at a time; a failed command ends the run. */
     private static long cpuNanos(Supplier<Mono<String>> command, int commands, int inflight)
             throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger issued = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable[] next = new Runnable[1];
         next[0] = () -> {
             if (issued.incrementAndGet() > commands) {
                 return;
             }
             command.get().subscribe(v -> { }, e -> {
-                e.printStackTrace();
+                failure.compareAndSet(null, e);
                 done.countDown();
             }, () -> {
                 if (answered.incrementAndGet() == commands) {
@@ -141,6 +146,9 @@ public final class RedisRoundTripCost {
             next[0].run();
         }
         done.await();
+        if (failure.get() != null) {
+            throw new IllegalStateException("a command failed, so the figure would be wrong", failure.get());
+        }
         return os.getProcessCpuTime() - start;
     }
 }
