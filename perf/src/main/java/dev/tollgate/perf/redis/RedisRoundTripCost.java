@@ -2,6 +2,7 @@ package dev.tollgate.perf.redis;
 
 import dev.tollgate.fallback.Dependency;
 import dev.tollgate.fallback.DependencyRegistry;
+import dev.tollgate.fallback.DependencySettings;
 import dev.tollgate.gateway.ops.DependencyMetrics;
 import dev.tollgate.gateway.redis.RedisAccess;
 import dev.tollgate.gateway.support.EventLoopTimer;
@@ -37,8 +38,10 @@ import reactor.netty.resources.LoopResources;
  * (a Tollgate event loop for the gateway's paths, as a request does), so the figure includes the event loop's passes
  * and system calls, shared by whatever else a pass serves. Paths, measured alternately:
  * <ul>
- *     <li>{@code raw}: the gateway's connection ({@link RedisAccess} on its own loops), a reactive GET;</li>
- *     <li>{@code timeout}, {@code breaker}, {@code bulkhead}: the same with one of the guard's parts;</li>
+ *     <li>{@code raw}: the gateway's connection ({@link RedisAccess} lent this tool's event loops, as the gateway
+ *     lends it its own), a reactive GET;</li>
+ *     <li>{@code timeout}, {@code breaker}, {@code bulkhead}: the same with one of the guard's parts (the built-in
+ *     template's time limit and bulkhead size; Resilience4j's default breaker, whose settings cost nothing per call);</li>
  *     <li>{@code guarded}: the same through the {@code redis} dependency guard, as the request path calls it;</li>
  *     <li>{@code lettuce-reactive}, {@code lettuce-async}: a plain Lettuce connection on Lettuce's own threads, the
  *     reactive API against {@code Mono.fromCompletionStage} of the asynchronous one.</li>
@@ -72,7 +75,8 @@ public final class RedisRoundTripCost {
         Dependency guard = new DependencyRegistry(Map.of(), Map.of(), new DependencyMetrics(new SimpleMeterRegistry()),
                 timer).dependency("redis");
         CircuitBreaker breaker = CircuitBreaker.ofDefaults("perf");
-        Bulkhead bulkhead = Bulkhead.of("perf", BulkheadConfig.custom().maxConcurrentCalls(50)
+        Bulkhead bulkhead = Bulkhead.of("perf", BulkheadConfig.custom()
+                .maxConcurrentCalls(DependencySettings.DEFAULTS.maxConcurrentCalls())
                 .maxWaitDuration(Duration.ZERO).build());
         RedisClient plain = RedisClient.create();
         plain.setOptions(ClientOptions.builder()
@@ -83,7 +87,7 @@ public final class RedisRoundTripCost {
         Map<String, Supplier<Mono<String>>> byName = Map.of(
                 "raw", () -> access.reactive().flatMap(r -> r.get(KEY)),
                 "timeout", () -> Mono.defer(() -> access.reactive().flatMap(r -> r.get(KEY)))
-                        .timeout(Duration.ofMillis(500), timer),
+                        .timeout(DependencySettings.DEFAULTS.timeLimit(), timer),
                 "breaker", () -> access.reactive().flatMap(r -> r.get(KEY))
                         .transformDeferred(CircuitBreakerOperator.of(breaker)),
                 "bulkhead", () -> access.reactive().flatMap(r -> r.get(KEY))
