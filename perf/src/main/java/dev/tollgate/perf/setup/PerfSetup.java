@@ -40,6 +40,11 @@ public final class PerfSetup {
     static final String WORKLOAD = "spiffe://perf.test/ns/load/sa/client";
     /** Distinct client workloads for Gatling's virtual users. */
     public static final int CLIENTS = 32;
+    /**
+     * How long the tokens and proofs made here stay valid. Longer than any run: a compare.sh run of 3 repetitions
+     * took over an hour on a slow host (2026-12-07), and its last repetition met 59-minute tokens already expired.
+     */
+    static final Duration VALIDITY = Duration.ofHours(8);
 
     private PerfSetup() {
     }
@@ -61,7 +66,7 @@ public final class PerfSetup {
                 + Files.readString(dir.resolve("client-key.pem")));
         ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
         Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
-        Files.writeString(dir.resolve("token.jwt"), DemoTokens.mint(key, WORKLOAD, Duration.ofMinutes(59)));
+        Files.writeString(dir.resolve("token.jwt"), DemoTokens.mint(key, WORKLOAD, VALIDITY));
         // The Spring Security peer's RS256 row: the same claims signed with RSA-2048; the peer's JWK Set holds both.
         RSAKey rsa = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
         Files.writeString(dir.resolve("jwks-peer.json"), new JWKSet(List.of(key.toPublicJWK(), rsa.toPublicJWK()))
@@ -77,12 +82,12 @@ public final class PerfSetup {
             String id = "spiffe://perf.test/ns/load/sa/user-" + i;
             Certificates.issue(ca, Certificates.svid(id)).writePem(clients.resolve("client-" + i + ".pem"),
                     clients.resolve("client-" + i + "-key.pem"));
-            Files.writeString(clients.resolve("client-" + i + ".jwt"), DemoTokens.mint(key, id, Duration.ofMinutes(59)));
+            Files.writeString(clients.resolve("client-" + i + ".jwt"), DemoTokens.mint(key, id, VALIDITY));
             // For the Gatling DPoP scenario: the user's own DPoP key and a token bound to it.
             ECKey dpop = new ECKeyGenerator(Curve.P_256).generate();
             Files.writeString(clients.resolve("client-" + i + "-dpop.json"), dpop.toJSONString());
             Files.writeString(clients.resolve("client-" + i + "-dpop.jwt"),
-                    DemoTokens.mintDPoPBound(key, id, Duration.ofMinutes(59), dpop));
+                    DemoTokens.mintDPoPBound(key, id, VALIDITY, dpop));
         }
 
         Path policies = Files.createDirectories(dir.resolve("policies/perf"));
@@ -151,8 +156,8 @@ public final class PerfSetup {
                   dpop:
                     external-uri: %s
                     # Proofs are generated before the run; a wide window keeps them valid. It costs nothing per check.
-                    proof-max-age: 2h
-                """.formatted(DPOP_ORIGIN);
+                    proof-max-age: %dh
+                """.formatted(DPOP_ORIGIN, VALIDITY.toHours());
         writeConfig(dir, "dpop", "want", upstream, gatewayPort, "jwt+dpop", dpop);
         writeConfig(dir, "dpop-redis", "want", upstream, gatewayPort, "jwt+dpop", dpop + """
                   redis:
@@ -182,7 +187,7 @@ public final class PerfSetup {
         SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuerKey.getKeyID())
                 .type(JOSEObjectType.JWT).build(), new JWTClaimsSet.Builder().issuer(DemoTokens.ISSUER)
                 .subject(WORKLOAD).audience(DemoTokens.AUDIENCE).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofMinutes(59)))).jwtID(UUID.randomUUID().toString())
+                .expirationTime(Date.from(now.plus(VALIDITY))).jwtID(UUID.randomUUID().toString())
                 .claim("cnf", Map.of("jkt", jkt)).build());
         token.sign(new ECDSASigner(issuerKey));
         String compact = token.serialize();
@@ -230,7 +235,7 @@ public final class PerfSetup {
                 for (int i = 0; i < Integer.parseInt(file[1]); i++) {
                     SignedJWT token = new SignedJWT(header, new JWTClaimsSet.Builder().issuer(DemoTokens.ISSUER)
                             .subject(WORKLOAD).audience(DemoTokens.AUDIENCE).issueTime(Date.from(now))
-                            .notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(59))))
+                            .notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(VALIDITY)))
                             .jwtID(UUID.randomUUID().toString()).build());
                     token.sign(signer);
                     out.write(token.serialize());
@@ -288,7 +293,7 @@ public final class PerfSetup {
                       jwks-file: %s
                       audiences: [%s]
                       algorithms: [ES256]
-                      max-lifetime: 1h
+                      max-lifetime: %dh
                       trust-domains: [perf.test]
                   policies:
                     directory: %s
@@ -304,7 +309,7 @@ public final class PerfSetup {
                           routes:
                 %s""".formatted(port, dir.resolve("server.pem"), dir.resolve("server-key.pem"), clientAuth,
                 dir.resolve("perf-bundle.pem"), DemoTokens.ISSUER, dir.resolve("jwks.json"), DemoTokens.AUDIENCE,
-                dir.resolve("policies"), dir.resolve("decisions-" + mode + ".jsonl"),
+                VALIDITY.toHours(), dir.resolve("policies"), dir.resolve("decisions-" + mode + ".jsonl"),
                 extra.contains("\n  admin:") || extra.startsWith("  admin:") ? "" : "  admin:\n    enabled: false\n",
                 extra, route));
     }
