@@ -2,7 +2,6 @@ package dev.tollgate.gateway.authn;
 
 import dev.tollgate.gateway.dpop.DPoPChallenges;
 import dev.tollgate.gateway.dpop.DPoPMode;
-import dev.tollgate.gateway.dpop.DPoPProof;
 import dev.tollgate.gateway.dpop.DPoPProofVerifier;
 import dev.tollgate.gateway.dpop.DPoPReplayGuard;
 import dev.tollgate.policy.SpiffeId;
@@ -11,6 +10,7 @@ import dev.tollgate.gateway.problem.RejectionKind;
 import dev.tollgate.gateway.problem.RequestRejectedException;
 import dev.tollgate.gateway.route.CredentialRequirement;
 import dev.tollgate.gateway.route.RouteSecurity;
+import dev.tollgate.gateway.support.EndOfPass;
 import dev.tollgate.gateway.token.IssuerKeysUnavailableException;
 import dev.tollgate.gateway.token.IssuerSettings;
 import dev.tollgate.gateway.crypto.Sha256;
@@ -54,16 +54,19 @@ public final class WorkloadAuthenticator implements Authenticator {
     private final int maxTokenBytes;
     private final DPoPProofVerifier proofs;
     private final DPoPReplayGuard replays;
+    private final EndOfPass endOfPass;
     private final PeerCertificates peers = new PeerCertificates();
 
     public WorkloadAuthenticator(Supplier<TrustDomains> trustDomains, TokenVerifier tokens, Clock clock,
-                                 int maxTokenBytes, DPoPProofVerifier proofs, DPoPReplayGuard replays) {
+                                 int maxTokenBytes, DPoPProofVerifier proofs, DPoPReplayGuard replays,
+                                 EndOfPass endOfPass) {
         this.trustDomains = trustDomains;
         this.tokens = tokens;
         this.clock = clock;
         this.maxTokenBytes = maxTokenBytes;
         this.proofs = proofs;
         this.replays = replays;
+        this.endOfPass = endOfPass;
     }
 
     @Override
@@ -76,18 +79,22 @@ public final class WorkloadAuthenticator implements Authenticator {
                                 : Mono.error(unauthenticated(route, e.reason(), e.getMessage()))))
                 .flatMap(verified -> {
             Authentication a = verified.authentication();
-            exchange.getAttributes().put(IDENTIFIED_ATTR, a);
             if (verified.proof() == null) {
+                exchange.getAttributes().put(IDENTIFIED_ATTR, a);
                 return Mono.just(a);
             }
-            // The only remote step of authentication: has any instance seen this proof before?
-            return replays.check(verified.proof(), route.failureMode(), exchange.getRequest().getMethod().name(),
-                    a.principal().id()).map(taken -> taken.map(a::withFallback).orElse(a));
+            // The proof's signature together with the pass's other proofs (EndOfPass), then the only remote step of
+            // authentication: has any instance seen this proof before?
+            return endOfPass.run(verified.proof()::verify).flatMap(proof -> {
+                exchange.getAttributes().put(IDENTIFIED_ATTR, a);
+                return replays.check(proof, route.failureMode(), exchange.getRequest().getMethod().name(),
+                        a.principal().id()).map(taken -> taken.map(a::withFallback).orElse(a));
+            });
         });
     }
 
-    /** Credentials checked, with the DPoP proof whose replay check remains ({@code null} without DPoP). */
-    record Verified(Authentication authentication, DPoPProof proof) {
+    /** Credentials checked, with the DPoP proof whose signature and replay check remain ({@code null} without DPoP). */
+    record Verified(Authentication authentication, DPoPProofVerifier.Signed proof) {
     }
 
     Verified authenticateNow(ServerWebExchange exchange, RouteSecurity route, boolean mayRefetchKeys) {
@@ -140,7 +147,8 @@ public final class WorkloadAuthenticator implements Authenticator {
         if (requires.certBound() && (token == null || token.cnfX5tS256() == null)) {
             throw unauthenticated(route, "token.not-cert-bound", "token must be bound to the client certificate");
         }
-        DPoPProof proof = credential == null ? null : senderConstraint(exchange, route, credential, token, now);
+        DPoPProofVerifier.Signed proof = credential == null ? null
+                : senderConstraint(exchange, route, credential, token, now);
         if (token != null && !token.actors().isEmpty() && peerId == null && proof == null) {
             // A delegated token names who acts; only a sender constraint shows that it is that actor presenting it.
             throw unauthenticated(route, "token.act.unbound", "a delegated token must be presented by its actor over"
@@ -154,16 +162,16 @@ public final class WorkloadAuthenticator implements Authenticator {
     }
 
     /**
-     * RFC 9449: with the DPoP scheme, the proof is checked and returned for its replay check; with Bearer, a route
-     * that requires DPoP refuses, and a DPoP-bound token is refused everywhere (without its proof it is just a bearer
-     * token a thief could use).
+     * RFC 9449: with the DPoP scheme, the proof's checks that need no public-key operation run here, and it is
+     * returned for its signature and replay check; with Bearer, a route that requires DPoP refuses, and a DPoP-bound
+     * token is refused everywhere (without its proof it is just a bearer token a thief could use).
      */
-    private DPoPProof senderConstraint(ServerWebExchange exchange, RouteSecurity route, Credential credential,
-                                       VerifiedToken token, Instant now) {
+    private DPoPProofVerifier.Signed senderConstraint(ServerWebExchange exchange, RouteSecurity route,
+                                                      Credential credential, VerifiedToken token, Instant now) {
         DPoPChallenges challenges = proofs.challenges();
         if (credential.dpop()) {
             ServerHttpRequest request = exchange.getRequest();
-            return proofs.verify(request.getHeaders().get(DPOP_HEADER), request.getMethod().name(),
+            return proofs.check(request.getHeaders().get(DPOP_HEADER), request.getMethod().name(),
                     addressedUri(exchange), credential.token(), token.cnfJkt(), route.dpopNonce(), now);
         }
         if (route.dpop() == DPoPMode.REQUIRED) {

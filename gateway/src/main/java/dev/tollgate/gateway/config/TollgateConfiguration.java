@@ -43,6 +43,7 @@ import dev.tollgate.gateway.startup.FirstLoads;
 import dev.tollgate.gateway.route.TollgateFilter;
 import dev.tollgate.gateway.route.TollgateGatewayFilterFactory;
 import dev.tollgate.gateway.route.UndecodableRequests;
+import dev.tollgate.gateway.support.EndOfPass;
 import dev.tollgate.gateway.support.EventLoopTimer;
 import dev.tollgate.gateway.tls.TlsServerCustomizer;
 import dev.tollgate.gateway.token.IssuerKeys;
@@ -218,9 +219,9 @@ public class TollgateConfiguration {
     @Bean
     Authenticator authenticator(Supplier<TrustDomains> trustDomains, TokenVerifier tokens, Clock clock,
                                 TollgateProperties properties, DPoPSettings dpop, JwsVerifiers verifiers,
-                                DPoPNonces nonces, DPoPReplayGuard replays) {
+                                DPoPNonces nonces, DPoPReplayGuard replays, LoopResources eventLoops) {
         return new WorkloadAuthenticator(trustDomains, tokens, clock, properties.limits().maxTokenBytes(),
-                new DPoPProofVerifier(dpop, verifiers, nonces), replays);
+                new DPoPProofVerifier(dpop, verifiers, nonces), replays, new EndOfPass(eventLoops.onServer(true)));
     }
 
     @Bean(destroyMethod = "close")

@@ -79,6 +79,17 @@ public final class DPoPProofVerifier {
      */
     public DPoPProof verify(List<String> proofs, String method, URI uri, String accessToken, String tokenJkt,
                             boolean nonceRequired, Instant now) {
+        return check(proofs, method, uri, accessToken, tokenJkt, nonceRequired, now).verify();
+    }
+
+    /**
+     * The checks of {@link #verify} that need no public-key operation; the signature and what follows it are left to
+     * {@link Signed#verify()}, so a caller can verify the signatures of several requests together.
+     *
+     * @throws dev.tollgate.gateway.problem.RequestRejectedException 401 with a DPoP challenge
+     */
+    public Signed check(List<String> proofs, String method, URI uri, String accessToken, String tokenJkt,
+                        boolean nonceRequired, Instant now) {
         if (proofs == null || proofs.isEmpty()) {
             throw challenges.invalidProof("dpop.missing", "a DPoP proof is required");
         }
@@ -126,24 +137,56 @@ public final class DPoPProofVerifier {
         if (nonceRequired) {
             checkNonce(claims);
         }
-        String jkt = key.thumbprint();
-        try {
-            if (!verifiers.verifier(header.getAlgorithm(), key.jwk(), jkt).verify(header, jws.signingInputBytes(),
-                    jws.signature())) {
+        return new Signed(jws, header, claims, key, jti, accessToken, tokenJkt);
+    }
+
+    /** A proof whose other checks passed, and whose signature, {@code ath} and key binding remain. */
+    public final class Signed {
+
+        private final CompactJws jws;
+        private final JWSHeader header;
+        private final JWTClaimsSet claims;
+        private final JwsVerifiers.PublicJwk key;
+        private final String jti;
+        private final String accessToken;
+        private final String tokenJkt;
+
+        private Signed(CompactJws jws, JWSHeader header, JWTClaimsSet claims, JwsVerifiers.PublicJwk key, String jti,
+                       String accessToken, String tokenJkt) {
+            this.jws = jws;
+            this.header = header;
+            this.claims = claims;
+            this.key = key;
+            this.jti = jti;
+            this.accessToken = accessToken;
+            this.tokenJkt = tokenJkt;
+        }
+
+        /**
+         * The signature, then {@code ath} and the token's binding to the proof's key.
+         *
+         * @throws dev.tollgate.gateway.problem.RequestRejectedException 401 with a DPoP challenge
+         */
+        public DPoPProof verify() {
+            String jkt = key.thumbprint();
+            try {
+                if (!verifiers.verifier(header.getAlgorithm(), key.jwk(), jkt).verify(header, jws.signingInputBytes(),
+                        jws.signature())) {
+                    throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
+                }
+            } catch (JOSEException e) {
                 throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
             }
-        } catch (JOSEException e) {
-            throw challenges.invalidProof("dpop.signature", "the DPoP proof's signature is invalid");
+            checkAccessTokenHash(claims, accessToken);
+            if (tokenJkt == null) {
+                throw challenges.invalidToken("dpop.token-not-bound", "the access token is not DPoP-bound");
+            }
+            if (!tokenJkt.equals(jkt)) {
+                throw challenges.invalidToken("dpop.jkt-mismatch", "the access token is bound to a different key");
+            }
+            Instant iat = claims.getIssueTime().toInstant();
+            return new DPoPProof(jti, jkt, iat, replayKey(jkt, jti));
         }
-        checkAccessTokenHash(claims, accessToken);
-        if (tokenJkt == null) {
-            throw challenges.invalidToken("dpop.token-not-bound", "the access token is not DPoP-bound");
-        }
-        if (!tokenJkt.equals(jkt)) {
-            throw challenges.invalidToken("dpop.jkt-mismatch", "the access token is bound to a different key");
-        }
-        Instant iat = claims.getIssueTime().toInstant();
-        return new DPoPProof(jti, jkt, iat, replayKey(jkt, jti));
     }
 
     private void checkClaims(JWTClaimsSet claims, String method, URI uri, Instant now) {
