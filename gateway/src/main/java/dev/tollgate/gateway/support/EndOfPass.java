@@ -17,7 +17,7 @@ import reactor.core.publisher.MonoSink;
  * A request that verifies a signature in the middle of its handling pays for it twice: once for the signature, and
  * again in the work right after it, which runs slower on a core the signature's code and tables have just had.
  * Profiled on a busy host, the rest of a DPoP request (Netty, Reactor, Spring, the kernel's {@code sendto}) cost
- * 1.6-1.7 times what the same work costs on a bearer request, with the same system calls
+ * 1.4-1.7 times what the same work costs on a bearer request, with the same system calls
  * (perf/results/end-of-pass-2026-12-08.md). Verifying a pass's proofs back to back, after its requests have been read
  * and before any of them continues, pays that once per pass instead of once per request.
  * <p>
